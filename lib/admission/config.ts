@@ -1,0 +1,64 @@
+/**
+ * Operator configuration: the stock Helm defaults and the scheduler-backend registry Grove builds from
+ * `scheduler.profiles` (OPERATIONS.md §1.2, API.md §10.1).
+ */
+import { isObject } from './json';
+import { OperatorConfig } from './types';
+
+const DEFAULT_SCHEDULER = 'default-scheduler';
+export const KAI_SCHEDULER = 'kai-scheduler';
+export const VOLCANO_SCHEDULER = 'volcano';
+export const LPX_SCHEDULER = 'lpx-scheduler';
+
+/** Backends implementing Grove's topology-aware scheduling interface. */
+const TOPOLOGY_AWARE_BACKENDS: ReadonlySet<string> = new Set([KAI_SCHEDULER]);
+
+/**
+ * A stock Helm install of Grove: `default-scheduler` and `kai-scheduler` enabled, default profile
+ * `default-scheduler`, topology-aware scheduling and auto-MNNVL off.
+ */
+export const DEFAULT_OPERATOR_CONFIG: OperatorConfig = Object.freeze({
+  schedulerProfiles: Object.freeze([DEFAULT_SCHEDULER, KAI_SCHEDULER]),
+  defaultProfileName: DEFAULT_SCHEDULER,
+  topologyAwareScheduling: false,
+  autoMNNVLEnabled: false,
+});
+
+/** The enabled scheduler backends and the default one. */
+export interface SchedulerRegistry {
+  readonly enabled: ReadonlySet<string>;
+  /** Backend for cliques without `schedulerName`. */
+  readonly defaultName: string;
+}
+
+/** The operator configuration with every field checked; a missing or mistyped field takes the stock value. */
+export function normalizeOperatorConfig(config: unknown): OperatorConfig {
+  const c = isObject(config) ? config : {};
+  const profiles = Array.isArray(c.schedulerProfiles)
+    ? c.schedulerProfiles.filter((p): p is string => typeof p === 'string')
+    : DEFAULT_OPERATOR_CONFIG.schedulerProfiles;
+  return {
+    schedulerProfiles: profiles,
+    defaultProfileName: typeof c.defaultProfileName === 'string' ? c.defaultProfileName : DEFAULT_OPERATOR_CONFIG.defaultProfileName,
+    topologyAwareScheduling: typeof c.topologyAwareScheduling === 'boolean' ? c.topologyAwareScheduling : DEFAULT_OPERATOR_CONFIG.topologyAwareScheduling,
+    autoMNNVLEnabled: typeof c.autoMNNVLEnabled === 'boolean' ? c.autoMNNVLEnabled : DEFAULT_OPERATOR_CONFIG.autoMNNVLEnabled,
+  };
+}
+
+/** The backend registry: `default-scheduler` is always enabled; an empty default profile means `default-scheduler`. */
+export function schedulerRegistry(config: OperatorConfig): SchedulerRegistry {
+  return {
+    enabled: new Set([DEFAULT_SCHEDULER, ...config.schedulerProfiles]),
+    defaultName: config.defaultProfileName === '' ? DEFAULT_SCHEDULER : config.defaultProfileName,
+  };
+}
+
+/** A pod's scheduler name as Grove resolves it: empty means the default backend. */
+export function resolveSchedulerName(registry: SchedulerRegistry, schedulerName: string): string {
+  return schedulerName === '' ? registry.defaultName : schedulerName;
+}
+
+/** True when `name` is an enabled backend that implements topology-aware scheduling. */
+export function isTopologyAware(name: string): boolean {
+  return TOPOLOGY_AWARE_BACKENDS.has(name);
+}

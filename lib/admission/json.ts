@@ -1,0 +1,205 @@
+/**
+ * Defensive access to plain JSON values. Admission input is `unknown`: every read goes through these helpers so a
+ * missing or mistyped field yields `undefined` (or an empty value) instead of a thrown `TypeError`.
+ *
+ * `null` is treated like an absent field, as the Kubernetes API server prunes nulls of non-nullable fields and Go's
+ * JSON decoder leaves the zero value in place.
+ */
+
+/** A JSON object (never an array, never null). */
+export type JsonObject = { [key: string]: unknown };
+
+/** True for a non-null, non-array object. */
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True for a finite number without a fractional part. */
+export function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+/** The field `key` of `obj` when `obj` is an object, `undefined` for absent and null fields. */
+export function field(obj: unknown, key: string): unknown {
+  if (!isObject(obj) || !Object.prototype.hasOwnProperty.call(obj, key)) {
+    return undefined;
+  }
+  const value = obj[key];
+  return value === null ? undefined : value;
+}
+
+/** True when `obj` is an object carrying a non-null `key`. */
+export function hasField(obj: unknown, key: string): boolean {
+  return field(obj, key) !== undefined;
+}
+
+/** The field as an object, else `undefined`. */
+export function objectField(obj: unknown, key: string): JsonObject | undefined {
+  const value = field(obj, key);
+  return isObject(value) ? value : undefined;
+}
+
+/** The field as an array, else `[]`. */
+export function arrayField(obj: unknown, key: string): unknown[] {
+  const value = field(obj, key);
+  return Array.isArray(value) ? value : [];
+}
+
+/** The field as a string, else `''` (Go's zero value). */
+export function stringField(obj: unknown, key: string): string {
+  const value = field(obj, key);
+  return typeof value === 'string' ? value : '';
+}
+
+/** The field as an integer, else `undefined` (a nil pointer). */
+export function optionalIntField(obj: unknown, key: string): number | undefined {
+  const value = field(obj, key);
+  return isInteger(value) ? value : undefined;
+}
+
+/** The field as an integer, else `0` (Go's zero value). */
+export function intField(obj: unknown, key: string): number {
+  return optionalIntField(obj, key) ?? 0;
+}
+
+/** The field as a list of strings (non-strings become `''`, as they could never decode anyway). */
+export function stringListField(obj: unknown, key: string): string[] {
+  return arrayField(obj, key).map(v => (typeof v === 'string' ? v : ''));
+}
+
+/** The field as a `map[string]string`; non-string values are dropped. */
+export function stringMapField(obj: unknown, key: string): Record<string, string> {
+  const value = objectField(obj, key);
+  const out: Record<string, string> = {};
+  if (value) {
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string') {
+        out[k] = v;
+      }
+    }
+  }
+  return out;
+}
+
+/** True when `key` is an own key of `map`. */
+export function hasKey(map: Record<string, string>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+/**
+ * A deep copy of a JSON value. Non-JSON parts are dropped: `undefined` and function values, and references back to
+ * an enclosing object or array (cycles).
+ */
+export function deepCopy<T>(value: T): T {
+  return copyValue(value, new Set()) as T;
+}
+
+function copyValue(value: unknown, ancestors: Set<unknown>): unknown {
+  if (!Array.isArray(value) && !isObject(value)) {
+    return value;
+  }
+  ancestors.add(value);
+  let out: unknown;
+  if (Array.isArray(value)) {
+    out = value.filter(v => !ancestors.has(v)).map(v => copyValue(v, ancestors));
+  } else {
+    const copy: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined && typeof v !== 'function' && !ancestors.has(v)) {
+        // defineProperty keeps a `__proto__` key an ordinary property
+        Object.defineProperty(copy, k, { value: copyValue(v, ancestors), enumerable: true, writable: true, configurable: true });
+      }
+    }
+    out = copy;
+  }
+  ancestors.delete(value);
+  return out;
+}
+
+/**
+ * Deep equality with apimachinery's `Semantic.DeepEqual` flavour: an absent value, `null`, `[]` and `{}` are equal
+ * (Go does not tell a nil slice or map from an empty one).
+ */
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  if (isEmptyCollection(a) && isEmptyCollection(b)) {
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => semanticEqual(v, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      if (!semanticEqual(a[k], b[k])) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return a === b;
+}
+
+function isEmptyCollection(v: unknown): boolean {
+  return v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+}
+
+/** Go's `strings.TrimSpace(s) == ""` (Grove's `IsEmptyStringType`). */
+export function isBlank(s: string): boolean {
+  return s.trim() === '';
+}
+
+/** Values that occur more than once, each reported once, in order of first repetition (`lo.FindDuplicates`). */
+export function findDuplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const reported = new Set<string>();
+  const out: string[] = [];
+  for (const v of values) {
+    if (seen.has(v) && !reported.has(v)) {
+      reported.add(v);
+      out.push(v);
+    }
+    seen.add(v);
+  }
+  return out;
+}
+
+/** `values` without repeats, first occurrence kept (`lo.Uniq`). */
+export function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Length of a string in UTF-8 bytes (Go's `len(string)`). */
+export function byteLength(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** Go's `%q` for a string: double-quoted with Go escapes. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const named = GO_ESCAPES[ch];
+    if (named !== undefined) {
+      out += named;
+    } else if (cp < 0x20 || cp === 0x7f) {
+      out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return `${out}"`;
+}
+
+const GO_ESCAPES: Record<string, string> = {
+  '"': '\\"', '\\': '\\\\', '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v',
+};
+
+/** Go's `%v` for a string slice: `[a b c]`. */
+export function goList(values: readonly string[]): string {
+  return `[${values.join(' ')}]`;
+}
