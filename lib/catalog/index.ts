@@ -1,0 +1,4 @@
+export * from './node-skus';
+export * from './models';
+export * from './gangs';
+export * from './fit';
