@@ -1,0 +1,7 @@
+import { App } from 'cdk8s';
+import { addGroveSamples } from './grove-samples';
+
+/** The example apps `npm run synth` (= `cdk8s synth`) writes to dist/, one file per chart. */
+const app = new App();
+addGroveSamples(app);
+app.synth();
