@@ -247,6 +247,15 @@ describe('request handling', () => {
     expect(errorKeys(create({ apiVersion: 'apps/v1', kind: 'Deployment' }))).toEqual(['NotSupported @ apiVersion', 'NotSupported @ kind']);
   });
 
+  test('admit() never mutates the request', () => {
+    const object = pcs({ cliques: [clique('a', { replicas: 0, minAvailable: undefined })] });
+    const oldObject = pcs();
+    const before = clone({ object, oldObject });
+    const response = update(oldObject, object);
+    expect({ object, oldObject }).toEqual(before);
+    expect(response.patched).not.toBe(object);
+  });
+
   test('patched is returned for PodCliqueSets, denied or not', () => {
     expect(create(pcs({ cliques: [] })).patched).toMatchObject({ metadata: { namespace: 'default' }, spec: { template: { terminationDelay: '4h0m0s' } } });
   });
