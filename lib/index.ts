@@ -1,4 +1,6 @@
 export * from './errors';
 export * from './grove';
+export * from './llm';
 export * from './admission';
+export * as catalog from './catalog';
 export * as imports from './imports';

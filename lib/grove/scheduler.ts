@@ -2,6 +2,8 @@
 export const KAI_SCHEDULER = 'kai-scheduler';
 /** The label (on the PodCliqueSet and on pods) that names a KAI queue. */
 export const KAI_QUEUE_LABEL = 'kai.scheduler/queue';
+/** The label that confines a workload to one KAI node pool (a KAI scheduling shard). */
+export const KAI_NODE_POOL_LABEL = 'kai.scheduler/node-pool';
 /** The annotation that names a Volcano queue. */
 export const VOLCANO_QUEUE_ANNOTATION = 'scheduling.grove.io/volcano-queue';
 
@@ -9,6 +11,12 @@ export const VOLCANO_QUEUE_ANNOTATION = 'scheduling.grove.io/volcano-queue';
 export interface KaiSchedulerOptions {
   /** The KAI queue the workload is charged to (a `scheduling.run.ai/v2 Queue` that must exist). */
   readonly queue: string;
+  /**
+   * The KAI node pool (scheduling shard) the workload belongs to: the `kai.scheduler/node-pool` label, set like
+   * the queue on the PodCliqueSet and every clique.
+   * @default - KAI's default shard (nodes without a node-pool label)
+   */
+  readonly nodePool?: string;
 }
 
 /**
@@ -23,7 +31,8 @@ export class Scheduler {
    * (queue read from pod labels).
    */
   public static kai(options: KaiSchedulerOptions): Scheduler {
-    return new Scheduler(KAI_SCHEDULER, { [KAI_QUEUE_LABEL]: options.queue }, {}, options.queue);
+    const labels = { [KAI_QUEUE_LABEL]: options.queue, ...(options.nodePool === undefined ? {} : { [KAI_NODE_POOL_LABEL]: options.nodePool }) };
+    return new Scheduler(KAI_SCHEDULER, labels, {}, options.queue);
   }
 
   /** Volcano, in a queue (the `scheduling.grove.io/volcano-queue` annotation). */

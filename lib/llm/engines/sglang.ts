@@ -121,6 +121,7 @@ export function sglangEngine(options: SglangEngineOptions = {}): Engine {
     kvEventsRoles,
     worker,
     multiNodeStartsAfter: cliques => startsAfterFor(startOrder, cliques),
+    instanceGpus: p => p.tensorParallel * p.pipelineParallel,
   };
 }
 

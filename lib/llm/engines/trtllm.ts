@@ -182,6 +182,7 @@ export function trtllmEngine(options: TrtllmEngineOptions = {}): Engine {
     kvEventsRoles,
     worker,
     multiNodeStartsAfter: cliques => startsAfterFor(startOrder, cliques),
+    instanceGpus: p => p.tensorParallel * p.pipelineParallel,
   };
 }
 

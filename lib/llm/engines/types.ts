@@ -373,4 +373,10 @@ export interface Engine {
    * name. Empty lists mean no dependency.
    */
   multiNodeStartsAfter(cliques: { readonly leaderClique: string; readonly workerClique: string }): Readonly<Record<string, readonly string[]>>;
+
+  /**
+   * GPUs one model instance occupies for the given parallelism (e.g. vLLM's data parallelism adds GPUs, SGLang's
+   * data-parallel attention splits the tensor-parallel group and does not).
+   */
+  instanceGpus(parallelism: { readonly tensorParallel: number; readonly pipelineParallel: number; readonly dataParallel?: number }): number;
 }

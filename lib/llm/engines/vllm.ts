@@ -175,6 +175,7 @@ export function vllmEngine(options: VllmEngineOptions = {}): Engine {
     kvEventsRoles,
     worker,
     multiNodeStartsAfter: cliques => startsAfterFor(startOrder, cliques),
+    instanceGpus: p => p.tensorParallel * p.pipelineParallel * (p.dataParallel ?? 1),
   };
 }
 

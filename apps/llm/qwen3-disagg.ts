@@ -1,0 +1,24 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DisaggregatedLlm, Metric, Scheduler } from '../../lib';
+import { LlmAppProps } from './props';
+
+/**
+ * Qwen/Qwen3-0.6B with prefill and decode split and KV-aware routing, as in the Grove announcement: one frontend,
+ * one prefill worker and two decode workers, one GPU each (compare with Dynamo's `vllm_disagg_router` example).
+ */
+export class Qwen3Disagg extends Chart {
+  /** The service. */
+  public readonly llm: DisaggregatedLlm;
+
+  constructor(scope: Construct, id: string, props: LlmAppProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'inference' });
+    this.llm = new DisaggregatedLlm(this, 'qwen3', {
+      model: 'Qwen/Qwen3-0.6B',
+      scheduler: Scheduler.kai({ queue: props.queue ?? 'inference', nodePool: props.nodePool }),
+      huggingFaceToken: { secretName: 'hf-token-secret' },
+      prefill: { replicas: 1 },
+      decode: { replicas: 2, autoScaling: { minReplicas: 1, maxReplicas: 4, metrics: [Metric.cpuUtilization(80)] } },
+    });
+  }
+}

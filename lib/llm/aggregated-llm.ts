@@ -1,0 +1,31 @@
+import { Construct } from 'constructs';
+import { ServingRole } from './engines';
+import { LlmService, LlmServiceProps } from './llm-service';
+import { LlmWorkerOptions, LlmWorkerRole } from './llm-worker-role';
+
+/** Props of an AggregatedLlm. */
+export interface AggregatedLlmProps extends LlmServiceProps {
+  /** The worker role: each instance does both prefill and decode. */
+  readonly worker: LlmWorkerOptions;
+}
+
+/**
+ * An LLM served aggregated (every instance does prefill and decode) behind a Dynamo frontend, as one Grove
+ * PodCliqueSet. Multi-node instances become leader/worker scaling groups, exactly as in `DisaggregatedLlm`.
+ *
+ * @example
+ * new AggregatedLlm(chart, 'llama-70b', {
+ *   model: 'RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic',
+ *   scheduler: Scheduler.kai({ queue: 'inference' }),
+ *   worker: { tensorParallel: 16, replicas: 2 },
+ * });
+ */
+export class AggregatedLlm extends LlmService {
+  /** The worker role. */
+  public readonly worker: LlmWorkerRole;
+
+  constructor(scope: Construct, id: string, props: AggregatedLlmProps) {
+    super(scope, id, props, [{ role: ServingRole.AGGREGATED, options: props.worker, kvTransferDefault: false }]);
+    [this.worker] = this.roles;
+  }
+}

@@ -1,0 +1,584 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { Discovery } from './discovery';
+import * as engines from './engines';
+import { renderLaunch } from './launch';
+import { LlmEngine } from './llm-engine';
+import { LlmWorkerLayout, LlmWorkerOptions, LlmWorkerRole, ScaleTarget, workerResources } from './llm-worker-role';
+import { ModelCache } from './model-cache';
+import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
+import { GroveValidationError, ValidationProblem } from '../errors';
+import { AutoScaling } from '../grove/autoscaling';
+import { EnvValue, ResourceAmount } from '../grove/container';
+import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
+import { PodCliqueSet } from '../grove/pod-clique-set';
+import { Scheduler } from '../grove/scheduler';
+import { ITopologyBinding } from '../grove/topology';
+import { toDnsLabel } from '../private/names';
+import { integerProblems } from '../private/validation';
+
+/** The GPU node SKU cdk8s-grove places GPU pods on unless told otherwise. */
+export const DEFAULT_NODE_SKU = 'Standard_ND96isr_H100_v5';
+
+/** Fraction of each GPU's memory the engines may use (vLLM's `--gpu-memory-utilization` default). */
+const GPU_MEMORY_UTILIZATION = 0.9;
+
+/** Options of the frontend (the OpenAI-compatible HTTP endpoint and router). */
+export interface LlmFrontendOptions {
+  /**
+   * Frontend pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * How requests are routed to workers. `kv` routes by KV-cache overlap (the workers publish KV events).
+   * @default engines.RouterMode.KV
+   */
+  readonly routerMode?: engines.RouterMode;
+  /**
+   * CPU and memory of a frontend pod.
+   * @default - 2 CPUs and 4 GiB requested
+   */
+  readonly resources?: { readonly cpu?: ResourceAmount; readonly memory?: ResourceAmount };
+  /**
+   * An autoscaler for the frontend pods.
+   * @default - no autoscaler
+   */
+  readonly autoScaling?: AutoScaling;
+  /**
+   * The container image.
+   * @default - the engine's Dynamo runtime image
+   */
+  readonly image?: string;
+}
+
+/** Keeps every multi-node model instance inside one topology domain (e.g. one InfiniBand or NVLink domain). */
+export interface LlmTopologyOptions {
+  /** The ClusterTopologyBinding the domain belongs to. */
+  readonly binding: ITopologyBinding;
+  /** The domain one multi-node instance must fit in (e.g. `rack`, or a domain for the InfiniBand fabric). */
+  readonly instanceDomain: string;
+}
+
+/** A Secret key holding a Hugging Face token. */
+export interface SecretKeyReference {
+  /** The Secret's name. */
+  readonly secretName: string;
+  /**
+   * The key in the Secret.
+   * @default 'HF_TOKEN'
+   */
+  readonly key?: string;
+}
+
+/** Props shared by `DisaggregatedLlm` and `AggregatedLlm`. */
+export interface LlmServiceProps {
+  /** The model, as a Hugging Face id (e.g. `Qwen/Qwen3-0.6B`) or a path inside the model cache. */
+  readonly model: string;
+  /**
+   * The model name clients request.
+   * @default - the model id
+   */
+  readonly servedModelName?: string;
+  /**
+   * The inference engine.
+   * @default LlmEngine.vllm()
+   */
+  readonly engine?: LlmEngine;
+  /**
+   * Name of the PodCliqueSet and prefix of every object; part of every pod name (Grove's 45-character budget).
+   * @default - the construct id as a DNS label
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Replicas of the whole service (each a complete frontend + workers with its own gangs).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * The Azure VM size of the GPU nodes; GPU pods are placed on it (`node.kubernetes.io/instance-type`).
+   * @default 'Standard_ND96isr_H100_v5'
+   */
+  readonly nodeSku?: string;
+  /**
+   * The gang scheduler, e.g. `Scheduler.kai({ queue: 'inference' })`.
+   * @default - the Grove operator's default profile
+   */
+  readonly scheduler?: Scheduler;
+  /**
+   * The frontend.
+   * @default - one frontend pod with KV-aware routing
+   */
+  readonly frontend?: LlmFrontendOptions;
+  /**
+   * Hugging Face token for gated models, by reference to a Secret (never inlined).
+   * @default - no token (public models)
+   */
+  readonly huggingFaceToken?: SecretKeyReference;
+  /**
+   * A volume that caches model weights, mounted into every pod (`HF_HOME`).
+   * @default - no cache (each pod downloads the weights)
+   */
+  readonly modelCache?: ModelCache;
+  /**
+   * GPU memory the weights of one model copy need, in GiB, for the fit check.
+   * @default - estimated from the model catalog when the model is known there; otherwise not checked
+   */
+  readonly modelSizeGiB?: number;
+  /**
+   * Give GPU pods the InfiniBand RDMA device, `IPC_LOCK`, a large `/dev/shm` and the UCX/NCCL environment.
+   * @default - true when the node SKU has InfiniBand
+   */
+  readonly infiniband?: boolean;
+  /**
+   * Keep each multi-node instance inside one topology domain (needs topology-aware scheduling in Grove).
+   * @default - no topology constraint
+   */
+  readonly topology?: LlmTopologyOptions;
+  /**
+   * How the Dynamo components find each other.
+   * @default Discovery.kubernetes()
+   */
+  readonly discovery?: Discovery;
+  /**
+   * Start worker pods only once the frontend is ready. The upstream Dynamo deployments do not order roles.
+   * @default false
+   */
+  readonly workersStartAfterFrontend?: boolean;
+  /**
+   * Emit NetworkPolicies so only the frontend port is open to other pods, and workers only accept traffic from
+   * pods of the same service.
+   * @default true
+   */
+  readonly networkPolicies?: boolean;
+  /**
+   * Size of the `/dev/shm` tmpfs of GPU pods.
+   * @default - 80Gi on InfiniBand SKUs, otherwise the Dynamo default (8Gi)
+   */
+  readonly sharedMemorySize?: string;
+}
+
+const LABEL_NAMESPACE = 'nvidia.com/dynamo-namespace';
+const LABEL_COMPONENT = 'nvidia.com/dynamo-component';
+const LABEL_COMPONENT_TYPE = 'nvidia.com/dynamo-component-type';
+
+interface RoleRequest {
+  readonly role: engines.WorkerRole;
+  readonly options: LlmWorkerOptions;
+  readonly kvTransferDefault: boolean;
+}
+
+/**
+ * The common base of `DisaggregatedLlm` and `AggregatedLlm`: a Dynamo frontend plus worker roles in one Grove
+ * PodCliqueSet, the Services the Dynamo runtime discovers, the ServiceAccount and RBAC for Kubernetes
+ * discovery, and NetworkPolicies. Every child is a public property you can adjust.
+ */
+export abstract class LlmService extends Construct {
+  /** The PodCliqueSet holding every role. */
+  public readonly podCliqueSet: PodCliqueSet;
+  /** The frontend clique. */
+  public readonly frontend: PodClique;
+  /** The Service in front of the frontend (port 8000, `http`). */
+  public readonly frontendService: ApiObject;
+  /** The ServiceAccount every pod runs as. */
+  public readonly serviceAccount: ApiObject;
+  /** The service name (PodCliqueSet name). */
+  public readonly name: string;
+  /** The node SKU GPU pods run on. */
+  public readonly nodeSku: NodeSku;
+  /** The engine. */
+  public readonly engine: LlmEngine;
+  /** The Dynamo namespace the components share. */
+  public readonly dynamoNamespace: string;
+
+  private readonly props: LlmServiceProps;
+  private readonly namespace?: string;
+  private readonly discovery: Discovery;
+  private readonly infiniband: boolean;
+  private readonly _roles: LlmWorkerRole[] = [];
+
+  protected constructor(scope: Construct, id: string, props: LlmServiceProps, roles: RoleRequest[]) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name ?? toDnsLabel(id);
+    this.engine = props.engine ?? LlmEngine.vllm();
+    this.discovery = props.discovery ?? Discovery.kubernetes();
+    this.namespace = props.namespace;
+    this.dynamoNamespace = `${props.namespace ?? Chart.of(this).namespace ?? 'default'}-${this.name}`;
+
+    const sku = nodeSku(props.nodeSku ?? DEFAULT_NODE_SKU);
+    this.nodeSku = sku;
+    this.infiniband = props.infiniband ?? sku.infiniband;
+    const layouts = roles.map(r => this.layoutOf(r));
+    const problems = [...this.serviceProblems(), ...roles.flatMap((r, i) => this.roleProblems(r, layouts[i]))];
+    if (roles.length === 2) {
+      problems.push(...this.disaggregationProblems(roles));
+    }
+    if (problems.length > 0) {
+      throw new GroveValidationError(problems);
+    }
+
+    this.podCliqueSet = new PodCliqueSet(this, 'Service', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/managed-by': 'cdk8s-grove' } },
+      replicas: props.replicas ?? 1,
+      scheduler: props.scheduler,
+      publishNotReadyAddresses: true,
+    });
+    this.serviceAccount = this.renderServiceAccount();
+    this.frontend = this.addFrontend();
+    this.frontendService = this.renderService(engines.ServingRole.FRONTEND, 'frontend', { name: 'http', port: engines.DynamoPort.HTTP });
+    for (const [i, r] of roles.entries()) {
+      this._roles.push(this.addWorkerRole(r, layouts[i]));
+    }
+    if (props.networkPolicies ?? true) {
+      this.renderNetworkPolicies();
+    }
+    // Everything the pods rely on comes before the PodCliqueSet in the output (and in apply order).
+    const pcs = ApiObject.of(this.podCliqueSet);
+    pcs.addDependency(...this.node.children.filter((c): c is ApiObject => c instanceof ApiObject));
+  }
+
+  /** The worker roles. */
+  public get roles(): LlmWorkerRole[] {
+    return [...this._roles];
+  }
+
+  /**
+   * Every object an autoscaler scales, with the names Grove gives them (wire KEDA or the Dynamo Planner to these):
+   * the frontend and single-node roles are PodCliques, multi-node roles PodCliqueScalingGroups.
+   */
+  public get scaleTargets(): ScaleTarget[] {
+    const replicas = this.podCliqueSet.replicas;
+    const frontend = Array.from({ length: replicas }, (_, i) => ({
+      role: 'frontend', apiVersion: 'grove.io/v1alpha1' as const, kind: 'PodClique' as const, name: this.frontend.podCliqueName(i), podCliqueSetReplica: i,
+    }));
+    return [...frontend, ...this._roles.flatMap(r => r.scaleTargets(replicas))];
+  }
+
+  /**
+   * Adds another component (e.g. a vision encoder) to the service: a clique in the same PodCliqueSet, with the
+   * service's labels, ServiceAccount and model cache.
+   */
+  public addComponent(id: string, options: PodCliqueOptions): PodClique {
+    const name = options.name ?? toDnsLabel(id);
+    return this.podCliqueSet.addClique(id, {
+      ...options,
+      labels: { ...this.componentLabels(name, name), ...options.labels },
+      serviceAccountName: options.serviceAccountName ?? this.serviceAccount.name,
+      automountServiceAccountToken: options.automountServiceAccountToken ?? this.needsApiToken,
+      volumes: [...(this.props.modelCache ? [this.props.modelCache.volume] : []), ...(options.volumes ?? [])],
+    });
+  }
+
+  private get needsApiToken(): boolean {
+    return this.discovery.backend === 'kubernetes';
+  }
+
+  private layoutOf(r: RoleRequest): LlmWorkerLayout {
+    const gpusPerInstance = this.engine.spec.instanceGpus({
+      tensorParallel: r.options.tensorParallel ?? 1, pipelineParallel: r.options.pipelineParallel ?? 1, dataParallel: r.options.dataParallel,
+    });
+    const nodeGpus = r.options.gpusPerNode ?? this.nodeSku.gpusPerNode;
+    if (gpusPerInstance <= nodeGpus) {
+      return { gpusPerInstance, nodesPerInstance: 1, gpusPerPod: gpusPerInstance };
+    }
+    return { gpusPerInstance, nodesPerInstance: Math.ceil(gpusPerInstance / nodeGpus), gpusPerPod: nodeGpus };
+  }
+
+  private serviceProblems(): ValidationProblem[] {
+    const path = this.node.path;
+    const problems: ValidationProblem[] = [];
+    const queue = this.props.scheduler?.schedulerName === 'kai-scheduler' ? this.props.scheduler.queue : undefined;
+    if (queue !== undefined && queue.trim() === '') {
+      problems.push({ constructPath: path, field: 'scheduler', message: 'KAI needs a queue to charge the workload to', value: queue, fix: "name the KAI queue, e.g. Scheduler.kai({ queue: 'inference' })" });
+    }
+    if (this.props.model.trim() === '') {
+      problems.push({ constructPath: path, field: 'model', message: 'must name a model', value: this.props.model, fix: "use a Hugging Face id such as 'Qwen/Qwen3-0.6B'" });
+    }
+    problems.push(...integerProblems(path, 'replicas', this.props.replicas, 0));
+    problems.push(...integerProblems(path, 'frontend.replicas', this.props.frontend?.replicas, 1));
+    return problems;
+  }
+
+  private roleProblems(r: RoleRequest, layout: LlmWorkerLayout): ValidationProblem[] {
+    const path = this.node.path;
+    const o = r.options;
+    const at = (f: string) => `${roleKey(r.role)}.${f}`;
+    const problems = [
+      ...integerProblems(path, at('tensorParallel'), o.tensorParallel, 1),
+      ...integerProblems(path, at('pipelineParallel'), o.pipelineParallel, 1),
+      ...integerProblems(path, at('replicas'), o.replicas, 1),
+      ...integerProblems(path, at('dataParallel'), o.dataParallel, 1),
+    ];
+    const sku = this.nodeSku;
+    if (o.gpusPerNode !== undefined && !(Number.isInteger(o.gpusPerNode) && o.gpusPerNode >= 1 && o.gpusPerNode <= sku.gpusPerNode)) {
+      problems.push({
+        constructPath: path, field: at('gpusPerNode'), message: `a pod can use at most the ${sku.gpusPerNode} GPUs of one ${sku.name} node`, value: o.gpusPerNode,
+        fix: `set gpusPerNode between 1 and ${sku.gpusPerNode}, or pick a node SKU with more GPUs per node`,
+      });
+      return problems;
+    }
+    if (problems.length > 0) {
+      return problems;
+    }
+    const nodeGpus = o.gpusPerNode ?? sku.gpusPerNode;
+    if (layout.gpusPerInstance > nodeGpus && layout.gpusPerInstance % nodeGpus !== 0) {
+      problems.push({
+        constructPath: path, field: `${at('tensorParallel')} × ${at('pipelineParallel')}`,
+        message: `an instance needs ${layout.gpusPerInstance} GPUs, which is neither at most one node (${nodeGpus} GPUs) nor a whole number of nodes`,
+        value: layout.gpusPerInstance,
+        fix: `use a multiple of ${nodeGpus} GPUs (e.g. ${Math.ceil(layout.gpusPerInstance / nodeGpus) * nodeGpus}) or at most ${nodeGpus}`,
+      });
+    }
+    const need = this.modelMemoryGiB();
+    const usable = layout.gpusPerInstance * sku.gpuMemoryGiB * GPU_MEMORY_UTILIZATION;
+    if (need !== undefined && need > usable) {
+      const minGpus = Math.ceil(need / (sku.gpuMemoryGiB * GPU_MEMORY_UTILIZATION));
+      problems.push({
+        constructPath: path, field: at('tensorParallel'),
+        message: `${this.props.model} needs about ${Math.ceil(need)} GiB of GPU memory, but an instance has ${layout.gpusPerInstance} × ${sku.gpuMemoryGiB} GiB (${Math.floor(usable)} GiB usable at ${GPU_MEMORY_UTILIZATION * 100}%)`,
+        value: layout.gpusPerInstance,
+        fix: `raise tensorParallel × pipelineParallel to at least ${minGpus} (a power of two such as ${2 ** Math.ceil(Math.log2(minGpus))}), or state the real size with modelSizeGiB`,
+      });
+    }
+    return problems;
+  }
+
+  private disaggregationProblems(roles: RoleRequest[]): ValidationProblem[] {
+    const path = this.node.path;
+    const problems: ValidationProblem[] = [];
+    for (const r of roles) {
+      if (r.options.kvTransfer === false) {
+        problems.push({
+          constructPath: path, field: `${roleKey(r.role)}.kvTransfer`, message: 'a disaggregated service moves KV caches from prefill to decode, so both roles need the KV connector',
+          value: false, fix: 'remove `kvTransfer: false`, or serve the model aggregated with AggregatedLlm',
+        });
+      }
+    }
+    const [a, b] = roles.map(r => r.options);
+    const rule = this.engine.spec.kvTransfer;
+    if (rule.parallelismMustMatch && ((a.tensorParallel ?? 1) !== (b.tensorParallel ?? 1) || (a.pipelineParallel ?? 1) !== (b.pipelineParallel ?? 1))) {
+      problems.push({
+        constructPath: path, field: 'decode.tensorParallel',
+        message: `the ${this.engine.kind} KV connector (${rule.mechanism}) needs prefill and decode to use the same parallelism, but prefill is tp=${a.tensorParallel ?? 1} pp=${a.pipelineParallel ?? 1} and decode tp=${b.tensorParallel ?? 1} pp=${b.pipelineParallel ?? 1}`,
+        fix: 'give both roles the same tensorParallel and pipelineParallel',
+      });
+    }
+    return problems;
+  }
+
+  private modelMemoryGiB(): number | undefined {
+    if (this.props.modelSizeGiB !== undefined) {
+      return this.props.modelSizeGiB * 1.1;
+    }
+    const known = findModel(this.props.model);
+    return known ? estimateModelMemoryGiB(known) : undefined;
+  }
+
+  private componentLabels(component: string, componentType: string): { [key: string]: string } {
+    return {
+      'app.kubernetes.io/name': this.name,
+      [LABEL_NAMESPACE]: this.dynamoNamespace,
+      [LABEL_COMPONENT]: component,
+      [LABEL_COMPONENT_TYPE]: componentType,
+      ...(this.needsApiToken ? { 'nvidia.com/dynamo-discovery-backend': 'kubernetes', 'nvidia.com/dynamo-discovery-enabled': 'true' } : {}),
+    };
+  }
+
+  private platformEnv(role: engines.ServingRole): { [name: string]: EnvValue | string } {
+    const env: { [name: string]: EnvValue | string } = {};
+    for (const e of engines.dynamoPlatformEnv({
+      role, dynamoNamespace: this.dynamoNamespace, discoveryBackend: this.discovery.backend === 'kubernetes' ? engines.DiscoveryBackend.KUBERNETES : engines.DiscoveryBackend.ETCD,
+      etcdEndpoints: this.discovery.etcdEndpoints, natsServer: this.discovery.natsServer,
+    })) {
+      env[e.name] = e.value ?? '';
+    }
+    if (this.props.modelCache) {
+      env.HF_HOME = this.props.modelCache.mountPath;
+    }
+    if (this.props.huggingFaceToken && role !== engines.ServingRole.FRONTEND) {
+      env.HF_TOKEN = EnvValue.fromSecret(this.props.huggingFaceToken.secretName, this.props.huggingFaceToken.key ?? 'HF_TOKEN');
+    }
+    return env;
+  }
+
+  private cacheMounts(): { name: string; mountPath: string }[] {
+    return this.props.modelCache ? [{ name: this.props.modelCache.volume.name, mountPath: this.props.modelCache.mountPath }] : [];
+  }
+
+  private addFrontend(): PodClique {
+    const f = this.props.frontend ?? {};
+    const spec = engines.dynamoFrontend({ routerMode: f.routerMode ?? engines.RouterMode.KV, image: f.image ?? this.engine.spec.defaultImage });
+    const launch = renderLaunch(spec, {
+      name: 'main',
+      resources: { cpu: f.resources?.cpu ?? { request: '2' }, memory: f.resources?.memory ?? { request: '4Gi' } },
+      env: this.platformEnv(engines.ServingRole.FRONTEND),
+      volumeMounts: this.cacheMounts(),
+    });
+    return this.addComponent('frontend', {
+      replicas: f.replicas ?? 1,
+      minAvailable: 1,
+      autoScaling: f.autoScaling,
+      containers: [launch.container],
+      volumes: launch.volumes,
+      labels: this.componentLabels('frontend', 'frontend'),
+    });
+  }
+
+  private addWorkerRole(r: RoleRequest, layout: LlmWorkerLayout): LlmWorkerRole {
+    const o = r.options;
+    const name = engines.DEFAULT_COMPONENT_NAME[r.role];
+    const componentType = engines.COMPONENT_TYPE_FOR_ROLE[r.role];
+    const routerMode = this.props.frontend?.routerMode ?? engines.RouterMode.KV;
+    const ib = this.infiniband ? engines.aksInfinibandRequirements({ rdmaResource: this.nodeSku.rdmaResource as engines.RdmaResource | undefined }) : undefined;
+    const workerOptions = (multiNode?: engines.MultiNodeOptions): engines.WorkerOptions => ({
+      role: r.role,
+      model: this.props.model,
+      servedModelName: this.props.servedModelName,
+      tensorParallel: o.tensorParallel ?? 1,
+      pipelineParallel: o.pipelineParallel ?? 1,
+      dataParallel: o.dataParallel,
+      extraArgs: o.extraArgs,
+      kvTransfer: o.kvTransfer ?? r.kvTransferDefault,
+      kvEvents: routerMode === engines.RouterMode.KV && this.engine.spec.kvEventsRoles.includes(r.role),
+      multiNode,
+    });
+    const cliqueOptions = (spec: engines.LaunchSpec, replicas: number): PodCliqueOptions => {
+      const launch = renderLaunch(spec, {
+        name: 'main',
+        image: o.image,
+        resources: workerResources(o, layout.gpusPerPod, this.nodeSku, ib ? { [ib.rdmaResource.name]: ib.rdmaResource.count } : {}),
+        env: { ...this.platformEnv(r.role), ...Object.fromEntries((ib?.env ?? []).map(e => [e.name, e.value ?? ''])), ...o.env },
+        volumeMounts: this.cacheMounts(),
+        sharedMemorySize: this.props.sharedMemorySize ?? ib?.sharedMemorySizeLimit,
+        securityContext: ib?.securityContext ? { privileged: ib.securityContext.privileged, capabilities: { add: [...ib.securityContext.capabilities.add] } } : undefined,
+      });
+      return {
+        replicas,
+        labels: this.componentLabels(name, componentType),
+        containers: [launch.container],
+        volumes: [...launch.volumes, ...(this.props.modelCache ? [this.props.modelCache.volume] : [])],
+        nodeSelector: { 'node.kubernetes.io/instance-type': this.nodeSku.name },
+        serviceAccountName: this.serviceAccount.name,
+        automountServiceAccountToken: this.needsApiToken,
+        startsAfter: this.props.workersStartAfterFrontend ? [this.frontend] : undefined,
+      };
+    };
+    const launchSpec = (multiNode?: engines.MultiNodeOptions) => this.engineWorker(r.role, workerOptions(multiNode));
+    this.renderService(r.role, name, { name: engines.DynamoPortName.SYSTEM, port: engines.DynamoPort.SYSTEM });
+
+    if (layout.nodesPerInstance === 1) {
+      const spec = launchSpec();
+      const clique = this.podCliqueSet.addClique(name, {
+        ...cliqueOptions(spec, o.replicas ?? 1),
+        minAvailable: o.minAvailable ?? 1,
+        autoScaling: o.autoScaling,
+      });
+      return new LlmWorkerRole(r.role, name, layout, clique);
+    }
+
+    const leaderClique = `${name}-ldr`;
+    const workerClique = `${name}-wkr`;
+    const multiNode = (part: engines.MultiNodePart): engines.MultiNodeOptions => ({
+      nodes: layout.nodesPerInstance, gpusPerNode: layout.gpusPerPod, part, leaderClique, workerClique,
+    });
+    const group = this.podCliqueSet.addScalingGroup(name, {
+      replicas: o.replicas ?? 1,
+      minAvailable: o.minAvailable ?? 1,
+      autoScaling: o.autoScaling,
+      topologyConstraint: this.props.topology ? { topology: this.props.topology.binding, packRequired: this.props.topology.instanceDomain } : undefined,
+    });
+    const leader = group.addClique(leaderClique, cliqueOptions(launchSpec(multiNode(engines.MultiNodePart.LEADER)), 1));
+    const workers = group.addClique(workerClique, cliqueOptions(launchSpec(multiNode(engines.MultiNodePart.WORKER)), layout.nodesPerInstance - 1));
+    const order = this.engine.spec.multiNodeStartsAfter({ leaderClique, workerClique });
+    const byName: { [n: string]: PodClique } = { [leaderClique]: leader, [workerClique]: workers };
+    for (const [clique, after] of Object.entries(order)) {
+      byName[clique]?.addStartsAfter(...after.map(a => byName[a]).filter((c): c is PodClique => c !== undefined));
+    }
+    return new LlmWorkerRole(r.role, name, layout, undefined, group, leader, workers);
+  }
+
+  /**
+   * The engine's launch spec for a role. The engine reports bad options against its own locator; they are
+   * re-reported here against this construct and the role's prop (e.g. `decode.extraArgs`).
+   */
+  private engineWorker(role: engines.WorkerRole, options: engines.WorkerOptions): engines.LaunchSpec {
+    try {
+      return this.engine.spec.worker(options);
+    } catch (e) {
+      if (e instanceof GroveValidationError) {
+        throw new GroveValidationError(e.problems.map(p => ({ ...p, constructPath: this.node.path, field: `${roleKey(role)}.${p.field}` })));
+      }
+      throw e;
+    }
+  }
+
+  private renderServiceAccount(): ApiObject {
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name } },
+      automountServiceAccountToken: this.needsApiToken,
+    });
+    if (this.needsApiToken) {
+      const role = new k8s.KubeRole(this, 'DiscoveryRole', {
+        metadata: { name: `${this.name}-discovery`, namespace: this.namespace },
+        rules: [
+          { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+          { apiGroups: ['nvidia.com'], resources: ['dynamoworkermetadatas'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+        ],
+      });
+      new k8s.KubeRoleBinding(this, 'DiscoveryRoleBinding', {
+        metadata: { name: `${this.name}-discovery`, namespace: this.namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+      });
+    }
+    return sa;
+  }
+
+  private renderService(role: engines.ServingRole, component: string, port: { name: string; port: number }): ApiObject {
+    return new k8s.KubeService(this, `${component}-service`, {
+      metadata: { name: `${this.name}-${component}`, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name, [LABEL_COMPONENT]: component } },
+      spec: {
+        selector: { [LABEL_NAMESPACE]: this.dynamoNamespace, [LABEL_COMPONENT_TYPE]: engines.COMPONENT_TYPE_FOR_ROLE[role] },
+        ports: [{ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name) }],
+      },
+    });
+  }
+
+  private renderNetworkPolicies(): void {
+    const sameService = [{ podSelector: { matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace } } }];
+    new k8s.KubeNetworkPolicy(this, 'WorkersNetworkPolicy', {
+      metadata: { name: `${this.name}-workers`, namespace: this.namespace },
+      spec: {
+        podSelector: {
+          matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace },
+          matchExpressions: [{ key: LABEL_COMPONENT_TYPE, operator: 'NotIn', values: ['frontend'] }],
+        },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: sameService }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'FrontendNetworkPolicy', {
+      metadata: { name: `${this.name}-frontend`, namespace: this.namespace },
+      spec: {
+        podSelector: { matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace, [LABEL_COMPONENT_TYPE]: 'frontend' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { ports: [{ port: k8s.IntOrString.fromNumber(engines.DynamoPort.HTTP), protocol: 'TCP' }] },
+          { from: sameService },
+        ],
+      },
+    });
+  }
+}
+
+function roleKey(role: engines.WorkerRole): string {
+  return role === engines.ServingRole.AGGREGATED ? 'worker' : role;
+}
