@@ -15,7 +15,7 @@ import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
 import { PodCliqueSet } from '../grove/pod-clique-set';
 import { Scheduler } from '../grove/scheduler';
 import { ITopologyBinding } from '../grove/topology';
-import { toDnsLabel } from '../private/names';
+import { MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
 import { integerProblems } from '../private/validation';
 
 /** The GPU node SKU cdk8s-grove places GPU pods on unless told otherwise. */
@@ -216,7 +216,11 @@ export abstract class LlmService extends Construct {
     this.nodeSku = sku;
     this.infiniband = props.infiniband ?? sku.infiniband;
     const layouts = roles.map(r => this.layoutOf(r));
-    const problems = [...this.serviceProblems(), ...roles.flatMap((r, i) => this.roleProblems(r, layouts[i]))];
+    const problems = [
+      ...this.serviceProblems(),
+      ...this.nameProblems(roles, layouts),
+      ...roles.flatMap((r, i) => this.roleProblems(r, layouts[i])),
+    ];
     if (roles.length === 2) {
       problems.push(...this.disaggregationProblems(roles));
     }
@@ -306,6 +310,28 @@ export abstract class LlmService extends Construct {
     return problems;
   }
 
+  /** Grove's 45-character budget, checked for the longest PodCliqueSet + scaling group + clique combination. */
+  private nameProblems(roles: RoleRequest[], layouts: LlmWorkerLayout[]): ValidationProblem[] {
+    const components = [
+      ['frontend'],
+      ...roles.map((r, i) => {
+        const c = engines.DEFAULT_COMPONENT_NAME[r.role];
+        return layouts[i].nodesPerInstance === 1 ? [c] : [c, `${c}-ldr`];
+      }),
+    ];
+    const longest = components.reduce((a, b) => (b.join('').length > a.join('').length ? b : a));
+    const budget = MAX_COMBINED_NAME_LENGTH - longest.join('').length;
+    if (this.name.length <= budget) {
+      return [];
+    }
+    return [{
+      constructPath: this.node.path, field: 'name',
+      message: `Grove limits the combined length of PodCliqueSet, scaling group and clique names to ${MAX_COMBINED_NAME_LENGTH} characters, and the longest component here is ${longest.map(n => `'${n}'`).join(' + ')} (${longest.join('').length}), which leaves ${budget} for the name`,
+      value: this.name,
+      fix: `use a name of at most ${budget} characters`,
+    }];
+  }
+
   private roleProblems(r: RoleRequest, layout: LlmWorkerLayout): ValidationProblem[] {
     const path = this.node.path;
     const o = r.options;
@@ -339,10 +365,10 @@ export abstract class LlmService extends Construct {
     const need = this.modelMemoryGiB();
     const usable = layout.gpusPerInstance * sku.gpuMemoryGiB * GPU_MEMORY_UTILIZATION;
     if (need !== undefined && need > usable) {
-      const minGpus = Math.ceil(need / (sku.gpuMemoryGiB * GPU_MEMORY_UTILIZATION));
+      const minGpus = Math.ceil(need / (sku.gpuMemoryGiB * GPU_MEMORY_UTILIZATION) - 1e-9);
       problems.push({
         constructPath: path, field: at('tensorParallel'),
-        message: `${this.props.model} needs about ${Math.ceil(need)} GiB of GPU memory, but an instance has ${layout.gpusPerInstance} × ${sku.gpuMemoryGiB} GiB (${Math.floor(usable)} GiB usable at ${GPU_MEMORY_UTILIZATION * 100}%)`,
+        message: `${this.props.model} needs about ${Math.ceil(need - 1e-9)} GiB of GPU memory, but an instance has ${layout.gpusPerInstance} × ${sku.gpuMemoryGiB} GiB (${Math.floor(usable)} GiB usable at ${GPU_MEMORY_UTILIZATION * 100}%)`,
         value: layout.gpusPerInstance,
         fix: `raise tensorParallel × pipelineParallel to at least ${minGpus} (a power of two such as ${2 ** Math.ceil(Math.log2(minGpus))}), or state the real size with modelSizeGiB`,
       });
