@@ -24,15 +24,21 @@ export interface OperatorConfig {
 
 /** One admission request, as the API server would send it to Grove's webhooks. */
 export interface AdmissionRequest {
+  /** CREATE, UPDATE (needs `oldObject`) or DELETE. */
   readonly operation: AdmissionOperation;
   /** The submitted object (before any defaulting). */
   readonly object: unknown;
-  /** For UPDATE: the stored object. */
+  /**
+   * For UPDATE: the stored object.
+   * @default - none (required for UPDATE)
+   */
   readonly oldObject?: unknown;
+  /** How the Grove operator is configured (enabled schedulers, topology-aware scheduling, auto-MNNVL). */
   readonly operatorConfig: OperatorConfig;
   /**
    * Objects that exist in the cluster at admission time: `ClusterTopologyBinding`s (looked up by `topologyName`) and
    * Volcano `Queue`s (`scheduling.volcano.sh`).
+   * @default - none exist
    */
   readonly clusterObjects?: readonly unknown[];
 }
