@@ -1,0 +1,18 @@
+/**
+ * The reusable Pulumi components of cdk8s-grove (`cdk8s-grove/infra`). Re-exports only.
+ *
+ * Kept apart from the package root (`lib/index.ts`), which never imports Pulumi, and from the program
+ * (`infra/index.ts`), which runs on import.
+ */
+export * from './aks-cluster';
+export * from './gpu-node-pool';
+export * from './gpu-operator';
+export * from './network-operator';
+export * from './kai-queue';
+export * from './kai-scheduler';
+export * from './grove-operator';
+export * from './grove-workloads';
+export * from './capacity';
+export * from './errors';
+export * from './versions';
+export type { AppContext, AppFactory, AppRegistry } from './apps';

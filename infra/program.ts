@@ -1,0 +1,209 @@
+/**
+ * The whole stack as one program: preflight (apps synthesized in memory, KAI queue check, GPU capacity check),
+ * then the cluster (mode `aks`) or a provider for an existing cluster (mode `platform`), the operators in
+ * order, and the apps.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as cdk8s from 'cdk8s';
+import { GroveValidationError, ValidationProblem } from '../lib/errors';
+import { GroveOperatorConfig } from '../lib/grove';
+import { AksCluster } from './aks-cluster';
+import { AppContext, AppRegistry } from './apps';
+import { capacityProblems, CapacityPool, CapacityReport, capacityReport } from './capacity';
+import { defaultClusterName, kaiNodePools, resolvePool, StackConfig } from './config';
+import { throwIfPreflightProblems } from './errors';
+import { GpuNodePool } from './gpu-node-pool';
+import { GpuOperator } from './gpu-operator';
+import { DEFAULT_TOPOLOGY_NAME, GroveOperator } from './grove-operator';
+import { GroveWorkloads, missingNamespaces, synthObjects } from './grove-workloads';
+import { allQueues, checkWorkloadQueues, leafQueues } from './kai-queue';
+import { KaiScheduler } from './kai-scheduler';
+import { NetworkOperator } from './network-operator';
+import { JsonObject } from './private/helm';
+import { CHARTS } from './versions';
+
+/** One app of the stack, synthesized. */
+export interface SynthesizedApp {
+  readonly name: string;
+  readonly app: cdk8s.App;
+  readonly objects: readonly JsonObject[];
+}
+
+/** What the program created, for stack outputs and tests. */
+export interface StackResources {
+  readonly mode: StackConfig['mode'];
+  readonly cluster?: AksCluster;
+  readonly gpuPools: readonly GpuNodePool[];
+  readonly provider: k8s.Provider;
+  readonly networkOperator?: NetworkOperator;
+  readonly gpuOperator?: GpuOperator;
+  readonly kai: KaiScheduler;
+  readonly grove: GroveOperator;
+  /** The namespaces the apps use but do not define, created once for all apps. */
+  readonly namespaces: readonly k8s.core.v1.Namespace[];
+  readonly workloads: readonly GroveWorkloads[];
+  readonly capacity: readonly CapacityReport[];
+}
+
+/** The pools the capacity check holds workloads against. */
+export function capacityPools(cfg: StackConfig): CapacityPool[] {
+  return cfg.gpuPools.map(p => {
+    const r = resolvePool(cfg, p);
+    return { name: r.poolName, vmSize: r.vmSize, maxCount: r.maxCount, kaiNodePool: r.kaiNodePool };
+  });
+}
+
+/** What the apps are told about the stack. */
+export function appContext(cfg: StackConfig, stack: string): AppContext {
+  const grove = cfg.operators.grove ?? {};
+  return {
+    stack,
+    gpuPools: cfg.gpuPools.map(p => {
+      const r = resolvePool(cfg, p);
+      return { name: r.poolName, vmSize: r.vmSize, ...(r.kaiNodePool === undefined ? {} : { kaiNodePool: r.kaiNodePool }) };
+    }),
+    queues: leafQueues(allQueues(cfg.queues, cfg.operators.kai?.defaultQueues ?? true))
+      .map(q => ({ name: q.name, ...(q.nodePool === undefined ? {} : { nodePool: q.nodePool }) })),
+    ...(grove.topologyAwareScheduling ? { topologyName: grove.topology?.name ?? DEFAULT_TOPOLOGY_NAME } : {}),
+  };
+}
+
+/** A `GroveValidationError`, also from another copy of cdk8s-grove (an app may bring its own). */
+function isGroveValidationError(e: unknown): e is GroveValidationError {
+  return e instanceof GroveValidationError
+    || (e instanceof Error && e.name === 'GroveValidationError' && Array.isArray((e as Partial<GroveValidationError>).problems));
+}
+
+/**
+ * Builds and synthesizes the configured apps in memory, one cdk8s `App` each. Each app is told the Grove operator
+ * configuration the stack installs, so the constructs' synth-time admission checks match the cluster. Invalid
+ * apps stop the program.
+ */
+export function synthesizeApps(cfg: StackConfig, registry: AppRegistry, stack: string): SynthesizedApp[] {
+  const ctx = appContext(cfg, stack);
+  const problems: ValidationProblem[] = [];
+  const apps: SynthesizedApp[] = [];
+  for (const name of cfg.apps) {
+    const app = new cdk8s.App();
+    GroveOperatorConfig.set(app, { topologyAwareScheduling: cfg.operators.grove?.topologyAwareScheduling ?? false });
+    try {
+      registry[name](app, ctx);
+      apps.push({ name, app, objects: synthObjects(app) });
+    } catch (e) {
+      if (isGroveValidationError(e)) {
+        problems.push(...e.problems.map(p => ({ ...p, constructPath: `${name}:${p.constructPath}` })));
+      } else {
+        problems.push({ constructPath: name, field: 'app', message: `failed to synthesize: ${(e as Error).message ?? String(e)}` });
+      }
+    }
+  }
+  throwIfPreflightProblems('an app failed to synthesize', problems);
+  return apps;
+}
+
+/**
+ * Checks the synthesized apps against the stack before anything is created: every KAI-scheduled PodCliqueSet
+ * has a leaf queue of the stack in its own KAI node pool, and every gang fits the GPU pools it can use.
+ */
+export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): CapacityReport[] {
+  const defaultQueues = cfg.operators.kai?.defaultQueues ?? true;
+  const ctx = { nodePools: kaiNodePools(cfg), defaultQueues };
+  throwIfPreflightProblems('a workload would never be scheduled by KAI',
+    apps.flatMap(a => checkWorkloadQueues(a.name, a.objects, cfg.queues, ctx)));
+  const pools = capacityPools(cfg);
+  throwIfPreflightProblems('a workload can never fit the GPU pools', capacityProblems(apps, pools));
+  return capacityReport(apps, pools);
+}
+
+/** The Kubernetes provider of mode `platform`. */
+function platformProvider(cfg: StackConfig): k8s.Provider {
+  return new k8s.Provider('platform-k8s', {
+    kubeconfig: cfg.kubernetes?.kubeconfig,
+    context: cfg.kubernetes?.context,
+  });
+}
+
+/**
+ * Runs the whole stack. Everything that can fail without a cloud (config, app synthesis, KAI queues, GPU
+ * capacity) is checked first; only then are resources declared, in this order:
+ *
+ * resource group → AKS cluster → GPU pools (one after another) → Network Operator (optional) → GPU Operator →
+ * KAI scheduler (shards, queues) → Grove operator (ClusterTopologyBinding) → the apps (after the namespaces they
+ * share).
+ */
+export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: string = pulumi.getStack()): StackResources {
+  const apps = synthesizeApps(cfg, registry, stack);
+  const capacity = preflight(cfg, apps);
+
+  let cluster: AksCluster | undefined;
+  const gpuPools: GpuNodePool[] = [];
+  let provider: k8s.Provider;
+  if (cfg.mode === 'aks') {
+    const azure = cfg.azure!;
+    cluster = new AksCluster('aks', { ...azure, clusterName: azure.clusterName ?? defaultClusterName(stack) });
+    let previous: pulumi.Resource = cluster;
+    for (const pool of cfg.gpuPools) {
+      // AKS runs one agent-pool operation per cluster at a time: create the pools one after another.
+      const created: GpuNodePool = new GpuNodePool(`gpu-${pool.name}`, { ...pool, poolName: pool.name, cluster }, { dependsOn: [previous] });
+      gpuPools.push(created);
+      previous = created;
+    }
+    provider = cluster.provider;
+  } else {
+    provider = platformProvider(cfg);
+  }
+
+  const ops = cfg.operators;
+  let after: pulumi.Resource[] = gpuPools.length > 0 ? [...gpuPools] : (cluster ? [cluster] : []);
+  let networkOperator: NetworkOperator | undefined;
+  if (ops.networkOperator?.enabled ?? false) {
+    networkOperator = new NetworkOperator('network-operator', {
+      provider,
+      nicClusterPolicy: ops.networkOperator?.nicClusterPolicy,
+      values: ops.networkOperator?.values,
+    }, { dependsOn: after });
+    after = [networkOperator];
+  }
+  let gpuOperator: GpuOperator | undefined;
+  if (ops.gpuOperator?.enabled ?? true) {
+    gpuOperator = new GpuOperator('gpu-operator', {
+      provider,
+      withNetworkOperator: networkOperator !== undefined,
+      toolkit: ops.gpuOperator?.toolkit,
+      values: ops.gpuOperator?.values,
+    }, { dependsOn: after });
+    after = [gpuOperator];
+  }
+  const kai = new KaiScheduler('kai', {
+    provider,
+    queues: cfg.queues,
+    nodePools: kaiNodePools(cfg),
+    // AKS GPU pools always autoscale.
+    clusterAutoscaling: ops.kai?.clusterAutoscaling ?? (cfg.mode === 'aks' && cfg.gpuPools.length > 0),
+    stalenessGracePeriod: ops.kai?.stalenessGracePeriod,
+    defaultQueues: ops.kai?.defaultQueues,
+    values: ops.kai?.values,
+  }, { dependsOn: after });
+  const grove = new GroveOperator('grove', {
+    provider,
+    topologyAwareScheduling: ops.grove?.topologyAwareScheduling,
+    topology: ops.grove?.topology,
+    values: ops.grove?.values,
+  }, { dependsOn: [kai] });
+  // One Namespace per namespace the apps use and none defines, shared by the apps: if each app's ConfigGroup
+  // declared it, a second app in the namespace would fail to create it (AlreadyExists), and removing either app
+  // would delete the namespace with the other app's objects in it.
+  const namespaces = missingNamespaces(apps.flatMap(a => a.objects))
+    .map(ns => (ns.metadata as { name: string }).name)
+    .map(name => new k8s.core.v1.Namespace(`ns-${name}`, { metadata: { name } }, { provider }));
+  const workloads = apps.map(a => new GroveWorkloads(`app-${a.name}`, { provider, app: a.app, createNamespaces: false },
+    { dependsOn: [grove, kai, ...namespaces] }));
+
+  return { mode: cfg.mode, cluster, gpuPools, provider, networkOperator, gpuOperator, kai, grove, namespaces, workloads, capacity };
+}
+
+/** The chart versions the stack installs (a stack output, so `pulumi stack output` shows what runs). */
+export function chartVersions(): Record<string, string> {
+  return Object.fromEntries(Object.entries(CHARTS).map(([k, v]) => [k, v.version]));
+}

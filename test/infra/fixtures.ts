@@ -1,0 +1,96 @@
+/**
+ * A tiny cdk8s app built from plain `cdk8s.ApiObject`s, standing in for the example apps: one PodCliqueSet with
+ * a CPU router, a GPU prefill clique and a GPU decode scaling group, scheduled by KAI.
+ */
+import * as cdk8s from 'cdk8s';
+import { AppFactory, AppRegistry } from '../../infra/apps';
+
+/** Knobs of the tiny PodCliqueSet. */
+export interface TinyOptions {
+  /** @default 'llm' */
+  readonly name?: string;
+  /** @default 'inference' */
+  readonly namespace?: string;
+  /** `kai.scheduler/queue` label. @default 'inference' */
+  readonly queue?: string;
+  /** `kai.scheduler/node-pool` label; `null` leaves it off. @default 'h100' */
+  readonly nodePool?: string | null;
+  /** PCS replicas. @default 1 */
+  readonly replicas?: number;
+  /** GPUs of each prefill pod. @default 8 */
+  readonly prefillGpus?: number;
+  /** Prefill pods. @default 1 */
+  readonly prefillReplicas?: number;
+  /** Prefill HPA ceiling. @default - no HPA */
+  readonly prefillMaxReplicas?: number;
+  /** GPUs of each decode pod. @default 8 */
+  readonly decodeGpus?: number;
+  /** Pods per decode scaling-group replica. @default 1 */
+  readonly decodePods?: number;
+  /** Decode scaling-group replicas (all in the base gang). @default 1 */
+  readonly decodeReplicas?: number;
+  /** Decode scaling-group HPA ceiling. @default - no HPA */
+  readonly decodeMaxReplicas?: number;
+  /** `schedulerName` of every clique. @default 'kai-scheduler' */
+  readonly schedulerName?: string;
+}
+
+function container(name: string, gpus: number) {
+  return {
+    name,
+    image: 'registry.example.invalid/engine:1.0',
+    resources: gpus > 0 ? { limits: { 'nvidia.com/gpu': gpus } } : { requests: { cpu: '1', memory: '1Gi' } },
+  };
+}
+
+/** The tiny PodCliqueSet as a plain object. */
+export function tinyPodCliqueSet(o: TinyOptions = {}): Record<string, any> {
+  const queue = o.queue ?? 'inference';
+  const schedulerName = o.schedulerName ?? 'kai-scheduler';
+  const nodePool = o.nodePool === undefined ? 'h100' : o.nodePool;
+  const labels: Record<string, string> = { 'kai.scheduler/queue': queue, ...(nodePool === null ? {} : { 'kai.scheduler/node-pool': nodePool }) };
+  const clique = (name: string, replicas: number, gpus: number, maxReplicas?: number) => ({
+    name,
+    labels: { 'kai.scheduler/queue': queue },
+    spec: {
+      roleName: name,
+      replicas,
+      minAvailable: replicas,
+      ...(maxReplicas === undefined ? {} : { autoScalingConfig: { maxReplicas } }),
+      podSpec: { schedulerName, containers: [container(name, gpus)] },
+    },
+  });
+  return {
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: o.name ?? 'llm', namespace: o.namespace ?? 'inference', labels },
+    spec: {
+      replicas: o.replicas ?? 1,
+      template: {
+        cliques: [
+          clique('router', 1, 0),
+          clique('prefill', o.prefillReplicas ?? 1, o.prefillGpus ?? 8, o.prefillMaxReplicas),
+          clique('decode', o.decodePods ?? 1, o.decodeGpus ?? 8),
+        ],
+        podCliqueScalingGroups: [{
+          name: 'dec',
+          cliqueNames: ['decode'],
+          replicas: o.decodeReplicas ?? 1,
+          minAvailable: o.decodeReplicas ?? 1,
+          ...(o.decodeMaxReplicas === undefined ? {} : { scaleConfig: { maxReplicas: o.decodeMaxReplicas } }),
+        }],
+      },
+    },
+  };
+}
+
+/** An app factory adding one chart with the tiny PodCliqueSet (and no Namespace object: the program adds it). */
+export function tinyApp(o: TinyOptions = {}): AppFactory {
+  return app => {
+    const chart = new cdk8s.Chart(app, o.name ?? 'llm', { disableResourceNameHashes: true });
+    new cdk8s.ApiObject(chart, 'pcs', tinyPodCliqueSet(o) as cdk8s.ApiObjectProps);
+  };
+}
+
+/** A registry with the tiny app under the name `tiny`. */
+export const TINY_REGISTRY: AppRegistry = { tiny: tinyApp() };
