@@ -8,12 +8,15 @@
  *   and the scaled gangs the template asks for) cannot be placed, or
  * - what its autoscalers may add (clique HPA and scaling-group `maxReplicas`) cannot be placed on top.
  *
+ * Before that, `rdmaProblems` finds the pods that request an RDMA device (`rdma/*`) no node they may run on
+ * advertises: they would stay Pending however many nodes there are.
+ *
  * KAI partitions nodes into shards by the `kai.scheduler/node-pool` label, so a KAI-scheduled workload is only
  * held against the pools of its own shard; other workloads against every pool. Workloads are checked together
  * per shard, so they compete for the same nodes.
  */
 import { GroveValidationError, ValidationProblem } from '../lib/errors';
-import { CapacityPlan, fitPodCliqueSets, NodePool, nodeSku, podCliqueSetGangs, PodCliqueSetGangs, quotaVcpus } from '../lib/catalog';
+import { CapacityPlan, findNodeSku, fitPodCliqueSets, NodePool, nodeSku, podCliqueSetGangs, PodCliqueSetGangs, quotaVcpus } from '../lib/catalog';
 import { isPodCliqueSet, kaiPlacementOf, workloadPath } from './kai-queue';
 
 /** A GPU pool as the capacity check sees it. */
@@ -29,6 +32,11 @@ export interface CapacityPool {
    * @default - the default shard
    */
   readonly kaiNodePool?: string;
+  /**
+   * Extended resources of RDMA device plugins the pool's nodes advertise (e.g. `rdma/ib`).
+   * @default - none
+   */
+  readonly rdmaResources?: readonly string[];
 }
 
 /** The objects of one app. */
@@ -208,4 +216,97 @@ export function capacityReport(apps: readonly AppObjects[], pools: readonly Capa
       maxNodes,
     };
   });
+}
+
+/** The prefix of the extended resources RDMA device plugins advertise (`rdma/ib`, `rdma/shared_ib`). */
+const RDMA_PREFIX = 'rdma/';
+
+/** Pod specs of a workload object, each with who owns it (for messages). */
+function podSpecsOf(o: unknown): { owner: string; podSpec: any }[] {
+  const x = o as { kind?: string; spec?: any } | null;
+  const spec = x?.spec;
+  if (typeof spec !== 'object' || spec === null) {
+    return [];
+  }
+  if (isPodCliqueSet(o)) {
+    return ((spec.template?.cliques ?? []) as any[]).map((c, i) => ({ owner: `clique ${c?.name ?? i}`, podSpec: c?.spec?.podSpec }));
+  }
+  switch (x?.kind) {
+    case 'Pod':
+      return [{ owner: 'the pod', podSpec: spec }];
+    case 'CronJob':
+      return [{ owner: 'its pod template', podSpec: spec.jobTemplate?.spec?.template?.spec }];
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
+      return [{ owner: 'its pod template', podSpec: spec.template?.spec }];
+    default:
+      return [];
+  }
+}
+
+/** The resources the containers of a pod spec request or limit (a quantity of 0 asks for nothing). */
+function requestedResources(podSpec: any): string[] {
+  const containers = [...(podSpec?.initContainers ?? []), ...(podSpec?.containers ?? [])] as any[];
+  return [...new Set(containers.flatMap(c => [
+    ...Object.entries(c?.resources?.requests ?? {}),
+    ...Object.entries(c?.resources?.limits ?? {}),
+  ].filter(([, q]) => q !== 0 && q !== '0').map(([name]) => name)))];
+}
+
+function describePools(pools: readonly CapacityPool[]): string {
+  const named = pools.map(p => (findNodeSku(p.vmSize)?.infiniband ?? false) ? p.name : `${p.name} (${p.vmSize} has no InfiniBand)`);
+  return `${named.length === 1 ? 'GPU pool' : 'GPU pools'} ${named.join(', ')}`;
+}
+
+/**
+ * Every workload whose pods request an RDMA device (an `rdma/*` extended resource) that no node they may run on
+ * advertises: such pods stay Pending forever. A PodCliqueSet scheduled by KAI may run on the pools of its KAI
+ * shard, any other workload on every pool. `setup` says, in the stack's terms, why the nodes advertise what
+ * they do. GPU workloads without any pool are left to `capacityProblems`.
+ */
+export function rdmaProblems(apps: readonly AppObjects[], pools: readonly CapacityPool[], setup: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const a of apps) {
+    for (const o of a.objects) {
+      const specs = podSpecsOf(o);
+      const byResource = new Map<string, string[]>();
+      for (const { owner, podSpec } of specs) {
+        for (const r of requestedResources(podSpec).filter(n => n.startsWith(RDMA_PREFIX))) {
+          byResource.set(r, [...(byResource.get(r) ?? []), owner]);
+        }
+      }
+      if (byResource.size === 0) {
+        continue;
+      }
+      let eligible: CapacityPool[] = [...pools];
+      if (isPodCliqueSet(o)) {
+        try {
+          const kai = kaiPlacementOf(o);
+          eligible = poolsFor(kai.usesKai ? (kai.nodePool ?? null) : undefined, pools);
+        } catch {
+          // Unreadable PodCliqueSets are reported by capacityProblems.
+        }
+      }
+      const usesGpus = specs.some(s => requestedResources(s.podSpec).includes('nvidia.com/gpu'));
+      if (eligible.length === 0 && usesGpus) {
+        continue;
+      }
+      for (const [resource, owners] of byResource) {
+        if (eligible.some(p => (p.rdmaResources ?? []).includes(resource))) {
+          continue;
+        }
+        const where = eligible.length === 0 ? 'the stack has no GPU pool it can run on' : `the nodes of ${describePools(eligible)} do not advertise it`;
+        const slash = resource.indexOf('/');
+        const owned = owners.every(w => w.startsWith('clique ')) ? `cliques ${owners.map(w => w.slice('clique '.length)).join(', ')}` : owners.join(', ');
+        problems.push({
+          constructPath: workloadPath(a.name, o),
+          field: `resources[${JSON.stringify(resource)}]`,
+          message: `is requested by ${owned}, but ${where} (${setup}), so those pods would stay Pending`,
+          fix: `enable operators.networkOperator with an RDMA device plugin that advertises ${resource} in its nicClusterPolicy`
+            + ` (a sriovDevicePlugin or rdmaSharedDevicePlugin config entry with "resourcePrefix": ${JSON.stringify(resource.slice(0, slash))},`
+            + ` "resourceName": ${JSON.stringify(resource.slice(slash + 1))}), or set infiniband: false on the service`,
+        });
+      }
+    }
+  }
+  return problems;
 }

@@ -14,6 +14,7 @@ import { resolveGpuNodePoolArgs, validateGpuNodePoolArgs } from './gpu-node-pool
 import { validateGroveOperatorArgs } from './grove-operator';
 import { validateQueues } from './kai-queue';
 import { validateKaiSchedulerArgs } from './kai-scheduler';
+import { nicClusterPolicyRdmaResources, RdmaDeviceResource, validateNetworkOperatorArgs } from './network-operator';
 import { ArgProblem, isDnsLabel } from './private/args';
 
 /** The Pulumi project name, i.e. the namespace of every config key (`cdk8s-grove:<key>`). */
@@ -258,6 +259,37 @@ export function kaiNodePools(cfg: StackConfig): string[] {
   return [...new Set(cfg.gpuPools.map(p => resolvePool(cfg, p).kaiNodePool).filter((p): p is string => p !== undefined))];
 }
 
+/**
+ * The RDMA device-plugin resources the stack installs: those of the RDMA device plugins (`rdmaSharedDevicePlugin`,
+ * `sriovDevicePlugin`) in the NicClusterPolicy of the Network Operator, when it is enabled; none otherwise (the
+ * default policy has no RDMA device plugin). The plugins run on the nodes with an NVIDIA (Mellanox) NIC, i.e. the
+ * GPU pools of an InfiniBand SKU: see `poolRdmaResources`.
+ */
+export function stackRdmaResources(cfg: StackConfig): RdmaDeviceResource[] {
+  const net = cfg.operators.networkOperator;
+  return (net?.enabled ?? false) ? nicClusterPolicyRdmaResources(net?.nicClusterPolicy).resources : [];
+}
+
+/** The RDMA resources the nodes of a GPU pool advertise: the stack's, on InfiniBand SKUs; none on others. */
+export function poolRdmaResources(cfg: StackConfig, vmSize: string): string[] {
+  return findNodeSku(vmSize)?.infiniband ? [...new Set(stackRdmaResources(cfg).map(r => r.name))] : [];
+}
+
+/** Why the stack's GPU nodes advertise the RDMA resources they do, in the config's terms (for messages). */
+export function describeRdmaSetup(cfg: StackConfig): string {
+  const net = cfg.operators.networkOperator;
+  if (!(net?.enabled ?? false)) {
+    return 'operators.networkOperator is not enabled, so no RDMA device plugin runs';
+  }
+  const resources = [...new Set(stackRdmaResources(cfg).map(r => r.name))];
+  if (resources.length === 0) {
+    return net?.nicClusterPolicy === undefined
+      ? 'the default NicClusterPolicy of operators.networkOperator has no RDMA device plugin'
+      : 'operators.networkOperator.nicClusterPolicy has no RDMA device plugin (rdmaSharedDevicePlugin or sriovDevicePlugin) whose config names a resource';
+  }
+  return `the RDMA device plugin of operators.networkOperator.nicClusterPolicy advertises ${resources.join(', ')}`;
+}
+
 /** Default AKS cluster name of a stack. */
 export function defaultClusterName(stack: string): string {
   return `${PROJECT}-${stack}`;
@@ -305,6 +337,7 @@ export function stackConfigProblems(cfg: StackConfig, registry: AppRegistry, sta
   problems.push(...fromArgProblems(where, [], validateQueues(cfg.queues, { nodePools: kaiNodePools(cfg), defaultQueues })));
   problems.push(...fromArgProblems(where, ['operators', 'kai'], validateKaiSchedulerArgs({ stalenessGracePeriod: kai.stalenessGracePeriod })));
   problems.push(...fromArgProblems(where, ['operators', 'grove'], validateGroveOperatorArgs(cfg.operators.grove ?? {})));
+  problems.push(...fromArgProblems(where, ['operators', 'networkOperator'], validateNetworkOperatorArgs({ nicClusterPolicy: cfg.operators.networkOperator?.nicClusterPolicy })));
 
   const known = Object.keys(registry);
   cfg.apps.forEach((app, i) => {

@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { integerProblems, isDnsLabel, throwIfArgProblems } from './private/args';
+import { ArgProblem, integerProblems, isDnsLabel, throwIfArgProblems } from './private/args';
 import { JsonObject, mergeValues, namespace, pinnedRelease } from './private/helm';
 import { NETWORK_OPERATOR } from './versions';
 
@@ -28,7 +28,8 @@ export interface NetworkOperatorArgs {
   /**
    * The `spec` of the cluster's `NicClusterPolicy` (`mellanox.com/v1alpha1`), which says which driver and
    * RDMA device plugin run on the InfiniBand nodes. Replaces the default as a whole. Add an RDMA device plugin
-   * (shared `rdmaSharedDevicePlugin` or SR-IOV) here; workloads then request its resource next to `nvidia.com/gpu`.
+   * (shared `rdmaSharedDevicePlugin` or SR-IOV `sriovDevicePlugin`, each with its JSON `config` string) here;
+   * workloads then request its resource (`<resourcePrefix>/<resourceName>`, e.g. `rdma/ib`) next to `nvidia.com/gpu`.
    * @default - the DOCA OFED driver only (`DEFAULT_OFED_DRIVER`), on nodes with an NVIDIA (Mellanox) NIC, tolerating the GPU taint
    */
   readonly nicClusterPolicy?: JsonObject;
@@ -42,6 +43,82 @@ export interface NetworkOperatorArgs {
    * @default 900
    */
   readonly timeoutSeconds?: number;
+}
+
+/** The RDMA device plugins a NicClusterPolicy can run, by their key in its `spec`. */
+export const RDMA_DEVICE_PLUGINS = {
+  /** The RDMA shared device plugin: `config` is `{"configList": [{"resourcePrefix"?, "resourceName", ...}]}`. */
+  rdmaSharedDevicePlugin: { list: 'configList', defaultPrefix: 'rdma' },
+  /**
+   * The SR-IOV network device plugin: `config` is `{"resourceList": [{"resourcePrefix"?, "resourceName", ...}]}`.
+   * Without a `resourcePrefix` it uses the plugin's own default, `intel.com` (the operator passes no other).
+   */
+  sriovDevicePlugin: { list: 'resourceList', defaultPrefix: 'intel.com' },
+} as const;
+
+/** The key of an RDMA device plugin in a NicClusterPolicy `spec`. */
+export type RdmaDevicePlugin = keyof typeof RDMA_DEVICE_PLUGINS;
+
+/** An extended resource an RDMA device plugin of a NicClusterPolicy advertises on the nodes it runs on. */
+export interface RdmaDeviceResource {
+  /** The resource name pods request, e.g. `rdma/ib`. */
+  readonly name: string;
+  /** The plugin that advertises it. */
+  readonly plugin: RdmaDevicePlugin;
+}
+
+function objectOrUndefined(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined;
+}
+
+/**
+ * Reads the RDMA device plugins of a NicClusterPolicy `spec` (`rdmaSharedDevicePlugin`, `sriovDevicePlugin`): the
+ * extended resources they advertise (`<resourcePrefix>/<resourceName>` of every entry of their `config`), and the
+ * problems of configs that cannot be read. A plugin without `config` advertises nothing this can know.
+ */
+export function nicClusterPolicyRdmaResources(spec: JsonObject | undefined): { resources: RdmaDeviceResource[]; problems: ArgProblem[] } {
+  const resources: RdmaDeviceResource[] = [];
+  const problems: ArgProblem[] = [];
+  for (const plugin of Object.keys(RDMA_DEVICE_PLUGINS) as RdmaDevicePlugin[]) {
+    const { list, defaultPrefix } = RDMA_DEVICE_PLUGINS[plugin];
+    const settings = objectOrUndefined(spec?.[plugin]);
+    if (settings === undefined || settings.config === undefined) {
+      continue;
+    }
+    const where = `nicClusterPolicy.${plugin}.config`;
+    if (typeof settings.config !== 'string') {
+      problems.push({ propertyPath: where, reason: `must be a string holding the plugin's JSON config (the NicClusterPolicy field is a string), got ${JSON.stringify(settings.config)}` });
+      continue;
+    }
+    let config: unknown;
+    try {
+      config = JSON.parse(settings.config);
+    } catch (e) {
+      problems.push({ propertyPath: where, reason: `is not valid JSON (${(e as Error).message})` });
+      continue;
+    }
+    const entries = objectOrUndefined(config)?.[list];
+    if (!Array.isArray(entries)) {
+      problems.push({ propertyPath: where, reason: `must be a JSON object with a "${list}" array` });
+      continue;
+    }
+    entries.forEach((entry, i) => {
+      const e = objectOrUndefined(entry);
+      const name = e?.resourceName;
+      const prefix = e?.resourcePrefix ?? defaultPrefix;
+      if (typeof name !== 'string' || name === '' || typeof prefix !== 'string' || prefix === '') {
+        problems.push({ propertyPath: where, reason: `"${list}"[${i}] must have a non-empty string "resourceName" (and "resourcePrefix", if set)` });
+      } else {
+        resources.push({ name: `${prefix}/${name}`, plugin });
+      }
+    });
+  }
+  return { resources, problems };
+}
+
+/** Problems of `NetworkOperator` arguments that can be found without a cluster (the RDMA device plugin configs). */
+export function validateNetworkOperatorArgs(args: Pick<NetworkOperatorArgs, 'nicClusterPolicy'>): ArgProblem[] {
+  return nicClusterPolicyRdmaResources(args.nicClusterPolicy).problems;
 }
 
 /** The NicClusterPolicy spec used when none is given. */
@@ -83,6 +160,7 @@ export class NetworkOperator extends pulumi.ComponentResource {
     throwIfArgProblems('NetworkOperator', name, [
       ...(isDnsLabel(ns) ? [] : [{ propertyPath: 'namespace', reason: `must be a DNS-1123 label, got ${JSON.stringify(ns)}` }]),
       ...integerProblems('timeoutSeconds', timeoutSeconds, 60),
+      ...validateNetworkOperatorArgs(args),
     ]);
     const childOpts = { parent: this, provider: args.provider };
 

@@ -1,7 +1,7 @@
 /**
- * The whole stack as one program: preflight (apps synthesized in memory, KAI queue check, GPU capacity check),
- * then the cluster (mode `aks`) or a provider for an existing cluster (mode `platform`), the operators in
- * order, and the apps.
+ * The whole stack as one program: preflight (apps synthesized in memory, KAI queue check, RDMA device check, GPU
+ * capacity check), then the cluster (mode `aks`) or a provider for an existing cluster (mode `platform`), the
+ * operators in order, and the apps.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -10,8 +10,8 @@ import { GroveValidationError, ValidationProblem } from '../lib/errors';
 import { GroveOperatorConfig } from '../lib/grove';
 import { AksCluster } from './aks-cluster';
 import { AppContext, AppRegistry } from './apps';
-import { capacityProblems, CapacityPool, CapacityReport, capacityReport } from './capacity';
-import { defaultClusterName, kaiNodePools, resolvePool, StackConfig } from './config';
+import { capacityProblems, CapacityPool, CapacityReport, capacityReport, rdmaProblems } from './capacity';
+import { defaultClusterName, describeRdmaSetup, kaiNodePools, poolRdmaResources, resolvePool, StackConfig } from './config';
 import { throwIfPreflightProblems } from './errors';
 import { GpuNodePool } from './gpu-node-pool';
 import { GpuOperator } from './gpu-operator';
@@ -50,7 +50,7 @@ export interface StackResources {
 export function capacityPools(cfg: StackConfig): CapacityPool[] {
   return cfg.gpuPools.map(p => {
     const r = resolvePool(cfg, p);
-    return { name: r.poolName, vmSize: r.vmSize, maxCount: r.maxCount, kaiNodePool: r.kaiNodePool };
+    return { name: r.poolName, vmSize: r.vmSize, maxCount: r.maxCount, kaiNodePool: r.kaiNodePool, rdmaResources: poolRdmaResources(cfg, r.vmSize) };
   });
 }
 
@@ -61,7 +61,12 @@ export function appContext(cfg: StackConfig, stack: string): AppContext {
     stack,
     gpuPools: cfg.gpuPools.map(p => {
       const r = resolvePool(cfg, p);
-      return { name: r.poolName, vmSize: r.vmSize, ...(r.kaiNodePool === undefined ? {} : { kaiNodePool: r.kaiNodePool }) };
+      return {
+        name: r.poolName,
+        vmSize: r.vmSize,
+        ...(r.kaiNodePool === undefined ? {} : { kaiNodePool: r.kaiNodePool }),
+        rdmaResources: poolRdmaResources(cfg, r.vmSize),
+      };
     }),
     queues: leafQueues(allQueues(cfg.queues, cfg.operators.kai?.defaultQueues ?? true))
       .map(q => ({ name: q.name, ...(q.nodePool === undefined ? {} : { nodePool: q.nodePool }) })),
@@ -104,7 +109,8 @@ export function synthesizeApps(cfg: StackConfig, registry: AppRegistry, stack: s
 
 /**
  * Checks the synthesized apps against the stack before anything is created: every KAI-scheduled PodCliqueSet
- * has a leaf queue of the stack in its own KAI node pool, and every gang fits the GPU pools it can use.
+ * has a leaf queue of the stack in its own KAI node pool, every RDMA device (`rdma/*`) a pod requests is
+ * advertised by the GPU nodes it can run on, and every gang fits the GPU pools it can use.
  */
 export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): CapacityReport[] {
   const defaultQueues = cfg.operators.kai?.defaultQueues ?? true;
@@ -112,6 +118,7 @@ export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): Ca
   throwIfPreflightProblems('a workload would never be scheduled by KAI',
     apps.flatMap(a => checkWorkloadQueues(a.name, a.objects, cfg.queues, ctx)));
   const pools = capacityPools(cfg);
+  throwIfPreflightProblems('a workload requests an RDMA device the GPU nodes do not advertise', rdmaProblems(apps, pools, describeRdmaSetup(cfg)));
   throwIfPreflightProblems('a workload can never fit the GPU pools', capacityProblems(apps, pools));
   return capacityReport(apps, pools);
 }
@@ -125,8 +132,8 @@ function platformProvider(cfg: StackConfig): k8s.Provider {
 }
 
 /**
- * Runs the whole stack. Everything that can fail without a cloud (config, app synthesis, KAI queues, GPU
- * capacity) is checked first; only then are resources declared, in this order:
+ * Runs the whole stack. Everything that can fail without a cloud (config, app synthesis, KAI queues, RDMA
+ * devices, GPU capacity) is checked first; only then are resources declared, in this order:
  *
  * resource group → AKS cluster → GPU pools (one after another) → Network Operator (optional) → GPU Operator →
  * KAI scheduler (shards, queues) → Grove operator (ClusterTopologyBinding) → the apps (after the namespaces they

@@ -19,6 +19,9 @@ export class DeepseekR1Disagg extends Chart {
       engine: LlmEngine.sglang(),
       scheduler: Scheduler.kai({ queue: props.queue ?? 'inference', nodePool: props.nodePool }),
       huggingFaceToken: { secretName: 'hf-token-secret' },
+      infiniband: props.infiniband,
+      // The recipe's 80Gi /dev/shm, with or without InfiniBand (without it the service would fall back to 8Gi).
+      sharedMemorySize: '80Gi',
       modelCache: ModelCache.persistentVolumeClaim('model-cache', { mountPath: '/model-cache' }),
       prefill: {
         tensorParallel: 16,

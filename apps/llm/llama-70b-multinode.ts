@@ -18,6 +18,9 @@ export class Llama70bMultinode extends Chart {
       model: 'RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic',
       scheduler: Scheduler.kai({ queue: props.queue ?? 'inference', nodePool: props.nodePool }),
       huggingFaceToken: { secretName: 'hf-token-secret' },
+      infiniband: props.infiniband,
+      // The recipe's 80Gi /dev/shm, with or without InfiniBand (without it the service would fall back to 8Gi).
+      sharedMemorySize: '80Gi',
       modelCache: ModelCache.persistentVolumeClaim('model-cache'),
       worker: { tensorParallel: 16, replicas: 2 },
     });

@@ -17,6 +17,7 @@ export class Qwen3Disagg extends Chart {
       model: 'Qwen/Qwen3-0.6B',
       scheduler: Scheduler.kai({ queue: props.queue ?? 'inference', nodePool: props.nodePool }),
       huggingFaceToken: { secretName: 'hf-token-secret' },
+      infiniband: props.infiniband,
       prefill: { replicas: 1 },
       decode: { replicas: 2, autoScaling: { minReplicas: 1, maxReplicas: 4, metrics: [Metric.cpuUtilization(80)] } },
     });

@@ -1,5 +1,5 @@
 import { APPS, AppRegistry } from '../../infra/apps';
-import { capacityProblems, CapacityPool, capacityReport } from '../../infra/capacity';
+import { capacityProblems, CapacityPool, capacityReport, rdmaProblems } from '../../infra/capacity';
 import { parseStackConfig } from '../../infra/config';
 import { StackPreflightError } from '../../infra/errors';
 import { preflight, runProgram, synthesizeApps } from '../../infra/program';
@@ -94,6 +94,52 @@ describe('capacityProblems', () => {
       field: 'spec.template.podCliqueScalingGroups[0].cliqueNames',
       message: 'references cliques that do not exist',
     })]);
+  });
+});
+
+describe('rdmaProblems', () => {
+  const SETUP = 'operators.networkOperator is not enabled, so no RDMA device plugin runs';
+  const IB_POOLS: CapacityPool[] = [{ ...DEV_POOLS[0], rdmaResources: ['rdma/ib'] }];
+
+  test('passes workloads that request no RDMA device, and RDMA devices the nodes of their pools advertise', () => {
+    expect(rdmaProblems([app('tiny', {})], DEV_POOLS, SETUP)).toEqual([]);
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/ib' })], IB_POOLS, SETUP)).toEqual([]);
+  });
+
+  test('fails a workload requesting an RDMA device its pools do not advertise, naming the cliques, the resource and the fix', () => {
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/ib' })], DEV_POOLS, SETUP)).toEqual([{
+      constructPath: 'tiny/PodCliqueSet/inference/llm',
+      field: 'resources["rdma/ib"]',
+      message: `is requested by cliques prefill, decode, but the nodes of GPU pool h100 do not advertise it (${SETUP}), so those pods would stay Pending`,
+      fix: 'enable operators.networkOperator with an RDMA device plugin that advertises rdma/ib in its nicClusterPolicy '
+        + '(a sriovDevicePlugin or rdmaSharedDevicePlugin config entry with "resourcePrefix": "rdma", "resourceName": "ib"), '
+        + 'or set infiniband: false on the service',
+    }]);
+    // Another RDMA resource than the one advertised does not help.
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/shared_ib' })], IB_POOLS, SETUP)).toEqual([
+      expect.objectContaining({ field: 'resources["rdma/shared_ib"]' }),
+    ]);
+  });
+
+  test('only the pools of the workload\'s KAI shard count; a pool without InfiniBand is called out', () => {
+    const pools: CapacityPool[] = [...DEV_POOLS, { name: 'spare', vmSize: H100, maxCount: 2, rdmaResources: ['rdma/ib'] }];
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/ib' })], pools, SETUP)).toHaveLength(1);
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/ib', nodePool: null })], pools, SETUP)).toEqual([]);
+    const noIb: CapacityPool[] = [{ name: 'nc', vmSize: 'Standard_NC80adis_H100_v5', maxCount: 2, kaiNodePool: 'h100' }];
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/ib' })], noIb, SETUP)[0].message)
+      .toContain('the nodes of GPU pool nc (Standard_NC80adis_H100_v5 has no InfiniBand) do not advertise it');
+  });
+
+  test('reads the containers of other workloads too, and leaves GPU workloads without a pool to the capacity check', () => {
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bench', namespace: 'inference' },
+      spec: { template: { spec: { containers: [{ name: 'ib', resources: { limits: { 'rdma/ib': 1 } } }] } } },
+    };
+    expect(rdmaProblems([{ name: 'bench', objects: [deployment] }], DEV_POOLS, SETUP)).toEqual([expect.objectContaining({
+      constructPath: 'bench/Deployment/inference/bench',
+      message: expect.stringMatching(/^is requested by its pod template, but the nodes of GPU pool h100 do not advertise it/),
+    })]);
+    expect(rdmaProblems([app('tiny', { rdma: 'rdma/ib', nodePool: 'a100' })], DEV_POOLS, SETUP)).toEqual([]);
   });
 });
 

@@ -236,6 +236,11 @@ describe('NetworkOperator', () => {
     expect(policy.inputs.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
+  test('rejects an RDMA device plugin config it cannot read (the policy holds it as a JSON string)', () => {
+    expect(() => new NetworkOperator('net', { provider: testProvider(), nicClusterPolicy: { sriovDevicePlugin: { config: '{"resourceList": [{}]}' } } }))
+      .toThrow(/nicClusterPolicy\.sriovDevicePlugin\.config: "resourceList"\[0\] must have a non-empty string "resourceName"/);
+  });
+
   test('takes a NicClusterPolicy spec as a whole', async () => {
     new NetworkOperator('net', { provider: testProvider(), nicClusterPolicy: { rdmaSharedDevicePlugin: { image: 'p' } } });
     await settle();

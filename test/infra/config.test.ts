@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
 import { APPS } from '../../infra/apps';
-import { parseStackConfig, StackConfig } from '../../infra/config';
+import { describeRdmaSetup, parseStackConfig, poolRdmaResources, StackConfig, stackRdmaResources } from '../../infra/config';
 import { StackPreflightError } from '../../infra/errors';
-import { TINY_REGISTRY } from './fixtures';
-import { projectConfig, readStackFile } from './harness';
+import { rdmaPluginConfig, SHARED_IB_POLICY, SRIOV_IB_POLICY, TINY_REGISTRY } from './fixtures';
+import { defaultNicClusterPolicy } from '../../infra/network-operator';
+import { INFRA_DIR, projectConfig, readStackFile } from './harness';
 
 /** The real app registry, plus the tiny fixture app for tests that select it. */
 const REGISTRY = { ...APPS, ...TINY_REGISTRY };
@@ -148,5 +152,69 @@ describe('stack config', () => {
     const err = problemsOf(dev(raw => { raw.mode = 'eks'; raw.gpuPools[0].maxCount = -1; raw.apps = 'tiny'; }));
     expect(err.problems.map(p => p.field).sort()).toEqual(['cdk8s-grove:apps', 'cdk8s-grove:mode']);
     expect(err.message).toContain('(2 problems)');
+  });
+
+  test('fails for an RDMA device plugin config that is not the JSON string the NicClusterPolicy holds', () => {
+    const err = problemsOf(dev(raw => {
+      raw.operators.networkOperator.nicClusterPolicy = {
+        rdmaSharedDevicePlugin: { config: '{"configList": [' },
+        sriovDevicePlugin: { config: { resourceList: [] } },
+      };
+    }));
+    expect(err.problems.map(p => p.field)).toEqual([
+      'cdk8s-grove:operators.networkOperator.nicClusterPolicy.rdmaSharedDevicePlugin.config',
+      'cdk8s-grove:operators.networkOperator.nicClusterPolicy.sriovDevicePlugin.config',
+    ]);
+    expect(err.problems[0].message).toMatch(/^is not valid JSON/);
+    expect(err.problems[1].message).toMatch(/^must be a string holding the plugin's JSON config/);
+  });
+});
+
+describe('the RDMA resources the stack\'s GPU nodes advertise', () => {
+  const parse = (patch: (raw: Record<string, any>) => void) => parseStackConfig(dev(patch), REGISTRY, 'dev');
+  const H100 = 'Standard_ND96isr_H100_v5';
+
+  test('none on the dev stack (no Network Operator), nor with the default NicClusterPolicy', () => {
+    const cfg = parse(() => undefined);
+    expect(stackRdmaResources(cfg)).toEqual([]);
+    expect(poolRdmaResources(cfg, H100)).toEqual([]);
+    expect(describeRdmaSetup(cfg)).toBe('operators.networkOperator is not enabled, so no RDMA device plugin runs');
+    const withDefault = parse(raw => { raw.operators.networkOperator.enabled = true; });
+    expect(poolRdmaResources(withDefault, H100)).toEqual([]);
+    expect(describeRdmaSetup(withDefault)).toBe('the default NicClusterPolicy of operators.networkOperator has no RDMA device plugin');
+  });
+
+  test('a policy of a disabled Network Operator advertises nothing', () => {
+    expect(poolRdmaResources(parse(raw => { raw.operators.networkOperator.nicClusterPolicy = SRIOV_IB_POLICY; }), H100)).toEqual([]);
+  });
+
+  test('<resourcePrefix>/<resourceName> of every entry of the shared and SR-IOV plugins\' configs, on InfiniBand SKUs only', () => {
+    const sriov = parse(raw => { raw.operators.networkOperator = { enabled: true, nicClusterPolicy: SRIOV_IB_POLICY }; });
+    expect(stackRdmaResources(sriov)).toEqual([{ name: 'rdma/ib', plugin: 'sriovDevicePlugin' }]);
+    expect(poolRdmaResources(sriov, H100)).toEqual(['rdma/ib']);
+    expect(poolRdmaResources(sriov, 'Standard_NC80adis_H100_v5')).toEqual([]);
+    expect(describeRdmaSetup(sriov)).toBe('the RDMA device plugin of operators.networkOperator.nicClusterPolicy advertises rdma/ib');
+    // The shared plugin's prefix defaults to rdma; the SR-IOV plugin's to intel.com.
+    const both = parse(raw => {
+      raw.operators.networkOperator = { enabled: true, nicClusterPolicy: {
+        ...SHARED_IB_POLICY,
+        sriovDevicePlugin: { config: rdmaPluginConfig('resourceList', 'ib') },
+      } };
+    });
+    expect(poolRdmaResources(both, H100)).toEqual(['rdma/shared_ib', 'intel.com/ib']);
+  });
+
+  test('the README\'s example (SR-IOV device plugin) advertises rdma/ib and repeats the default policy', () => {
+    const readme = fs.readFileSync(path.join(INFRA_DIR, 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]).find(b => b.includes('sriovDevicePlugin'));
+    expect(block).toBeDefined();
+    const operators = (parseYaml(`config:\n${block}`) as any).config['cdk8s-grove:operators'];
+    const cfg = parse(raw => { raw.operators = operators; });
+    expect(poolRdmaResources(cfg, H100)).toEqual(['rdma/ib']);
+    const { sriovDevicePlugin, ...rest } = operators.networkOperator.nicClusterPolicy;
+    expect(rest).toEqual(defaultNicClusterPolicy());
+    expect(sriovDevicePlugin).toMatchObject({ image: 'sriov-network-device-plugin' });
+    expect(cfg.operators.gpuOperator).toEqual({ enabled: true });
+    expect(cfg.operators.grove).toEqual({ topologyAwareScheduling: true });
   });
 });

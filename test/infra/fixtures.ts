@@ -33,13 +33,18 @@ export interface TinyOptions {
   readonly decodeMaxReplicas?: number;
   /** `schedulerName` of every clique. @default 'kai-scheduler' */
   readonly schedulerName?: string;
+  /** An extended resource (e.g. `rdma/ib`) each GPU pod requests one of, next to its GPUs. @default - none */
+  readonly rdma?: string;
 }
 
-function container(name: string, gpus: number) {
+function container(name: string, gpus: number, rdma?: string) {
+  const extra = rdma === undefined ? {} : { [rdma]: 1 };
   return {
     name,
     image: 'registry.example.invalid/engine:1.0',
-    resources: gpus > 0 ? { limits: { 'nvidia.com/gpu': gpus } } : { requests: { cpu: '1', memory: '1Gi' } },
+    resources: gpus > 0
+      ? { requests: { ...extra }, limits: { 'nvidia.com/gpu': gpus, ...extra } }
+      : { requests: { cpu: '1', memory: '1Gi' } },
   };
 }
 
@@ -57,7 +62,7 @@ export function tinyPodCliqueSet(o: TinyOptions = {}): Record<string, any> {
       replicas,
       minAvailable: replicas,
       ...(maxReplicas === undefined ? {} : { autoScalingConfig: { maxReplicas } }),
-      podSpec: { schedulerName, containers: [container(name, gpus)] },
+      podSpec: { schedulerName, containers: [container(name, gpus, o.rdma)] },
     },
   });
   return {
@@ -94,3 +99,37 @@ export function tinyApp(o: TinyOptions = {}): AppFactory {
 
 /** A registry with the tiny app under the name `tiny`. */
 export const TINY_REGISTRY: AppRegistry = { tiny: tinyApp() };
+
+/** The JSON `config` of a NicClusterPolicy RDMA device plugin advertising `<resourcePrefix>/<resourceName>`. */
+export function rdmaPluginConfig(list: 'configList' | 'resourceList', resourceName: string, resourcePrefix?: string): string {
+  return JSON.stringify({
+    [list]: [{
+      ...(resourcePrefix === undefined ? {} : { resourcePrefix }),
+      resourceName,
+      ...(list === 'configList' ? { rdmaHcaMax: 63 } : {}),
+      selectors: { vendors: ['15b3'], linkTypes: ['infiniband'], ...(list === 'resourceList' ? { isRdma: true } : {}) },
+    }],
+  }, null, 2);
+}
+
+/** A NicClusterPolicy spec with the DOCA driver and the SR-IOV device plugin advertising `rdma/ib` (Azure's SR-IOV config). */
+export const SRIOV_IB_POLICY = {
+  ofedDriver: { repository: 'nvcr.io/nvidia/mellanox', image: 'doca-driver', version: 'doca3.2.0-25.10-1.2.8.0-2' },
+  sriovDevicePlugin: {
+    repository: 'nvcr.io/nvidia/mellanox',
+    image: 'sriov-network-device-plugin',
+    version: 'network-operator-v25.10.0',
+    config: rdmaPluginConfig('resourceList', 'ib', 'rdma'),
+  },
+};
+
+/** A NicClusterPolicy spec with the DOCA driver and the RDMA shared device plugin advertising `rdma/shared_ib`. */
+export const SHARED_IB_POLICY = {
+  ofedDriver: SRIOV_IB_POLICY.ofedDriver,
+  rdmaSharedDevicePlugin: {
+    repository: 'nvcr.io/nvidia/mellanox',
+    image: 'k8s-rdma-shared-dev-plugin',
+    version: 'network-operator-v25.10.0',
+    config: rdmaPluginConfig('configList', 'shared_ib'),
+  },
+};

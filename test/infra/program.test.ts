@@ -1,11 +1,12 @@
 import * as path from 'path';
-import { APPS, AppRegistry } from '../../infra/apps';
+import { Qwen3Disagg } from '../../apps/llm';
+import { APPS, AppContext, AppRegistry } from '../../infra/apps';
 import { parseStackConfig } from '../../infra/config';
 import { GroveOperatorConfig } from '../../lib/grove';
 import { StackPreflightError } from '../../infra/errors';
 import { preflight, runProgram, synthesizeApps } from '../../infra/program';
 import { CHARTS, GPU_OPERATOR, GROVE, KAI_SCHEDULER } from '../../infra/versions';
-import { tinyApp, TINY_REGISTRY } from './fixtures';
+import { SHARED_IB_POLICY, SRIOV_IB_POLICY, tinyApp, TINY_REGISTRY } from './fixtures';
 import { importProgram, INFRA_DIR, installMocks, projectConfig, readStackFile, Recorder, setStackConfig, settle, valueOf } from './harness';
 
 let rec: Recorder;
@@ -47,6 +48,22 @@ const DEV_ORDER = [
 const AKS_ORDER = [...DEV_ORDER, 'app-tiny-objects'];
 /** The ConfigGroups of the dev stack's apps (Pulumi.dev.yaml: qwen3-disagg and llama-70b-multinode). */
 const DEV_WORKLOADS = ['app-qwen3-disagg-objects', 'app-llama-70b-multinode-objects'];
+
+/** The main container of every GPU clique of the PodCliqueSets a ConfigGroup applies, by `pcs/clique`. */
+function gpuContainers(group: { inputs: Record<string, any> }): Record<string, any> {
+  return Object.fromEntries(group.inputs.objs
+    .filter((o: any) => o.kind === 'PodCliqueSet')
+    .flatMap((pcs: any) => pcs.spec.template.cliques.map((c: any) => [`${pcs.metadata.name}/${c.name}`, c.spec.podSpec] as const))
+    .filter(([, podSpec]: [string, any]) => podSpec.containers[0].resources?.limits?.['nvidia.com/gpu'] !== undefined)
+    .map(([name, podSpec]: [string, any]) => [name, { ...podSpec.containers[0], shm: podSpec.volumes.find((v: any) => v.emptyDir?.medium === 'Memory')?.emptyDir.sizeLimit }]));
+}
+
+/** An app registry holding qwen3-disagg with InfiniBand forced on (what a user app may do), as `qwen3-ib`. */
+const QWEN3_IB: AppRegistry = {
+  'qwen3-ib': (app, ctx: AppContext) => {
+    new Qwen3Disagg(app, 'qwen3-ib', { queue: 'inference', nodePool: ctx.gpuPools[0]?.kaiNodePool, infiniband: true });
+  },
+};
 
 /** `Kind/name` of each object a ConfigGroup applies. */
 function kindsAndNames(group: { inputs: Record<string, any> }): string[] {
@@ -139,6 +156,20 @@ describe('the program (infra/index.ts) with nothing but Pulumi.dev.yaml: the dev
         expect([name, o.metadata.name, o.metadata.namespace]).toEqual([name, o.metadata.name, 'inference']);
       }
     }
+  });
+
+  test('without the Network Operator, no GPU pod requests an RDMA device, runs privileged or gets the UCX/NCCL environment', () => {
+    const containers = { ...gpuContainers(dev.named(DEV_WORKLOADS[0])), ...gpuContainers(dev.named(DEV_WORKLOADS[1])) };
+    expect(Object.keys(containers)).toEqual(['qwen3/prefill', 'qwen3/decode', 'llama-70b/worker-ldr', 'llama-70b/worker-wkr']);
+    for (const [name, c] of Object.entries(containers)) {
+      expect([name, Object.keys({ ...c.resources.requests, ...c.resources.limits }).filter(r => r.startsWith('rdma/'))]).toEqual([name, []]);
+      expect([name, c.securityContext]).toEqual([name, undefined]);
+      expect([name, (c.env ?? []).map((e: any) => e.name).filter((n: string) => /^(UCX|NCCL)_/.test(n))]).toEqual([name, []]);
+    }
+    // llama-70b keeps its recipe's /dev/shm; the tiny qwen3 gets Dynamo's default
+    expect(Object.fromEntries(Object.entries(containers).map(([n, c]) => [n, c.shm]))).toEqual({
+      'qwen3/prefill': '8Gi', 'qwen3/decode': '8Gi', 'llama-70b/worker-ldr': '80Gi', 'llama-70b/worker-wkr': '80Gi',
+    });
   });
 
   test('every PodCliqueSet and each of its cliques carries the leaf queue and the KAI node pool of the h100 pool', () => {
@@ -261,7 +292,7 @@ describe('runProgram, mode aks, dev stack with the tiny app', () => {
   test('the apps are told the stack\'s queues, pools and topology', () => {
     expect(seen).toEqual([{
       stack: 'dev',
-      gpuPools: [{ name: 'h100', vmSize: 'Standard_ND96isr_H100_v5', kaiNodePool: 'h100' }],
+      gpuPools: [{ name: 'h100', vmSize: 'Standard_ND96isr_H100_v5', kaiNodePool: 'h100', rdmaResources: [] }],
       queues: [{ name: 'inference', nodePool: 'h100' }, { name: 'default-queue' }],
       topologyName: 'aks-gpu',
     }]);
@@ -373,8 +404,77 @@ describe('preflight: nothing is declared when a workload can never run', () => {
     ]);
   });
 
+  test('fails an app whose GPU pods request rdma/ib on the dev stack, which has no RDMA device plugin', () => {
+    // GIVEN the dev stack (Network Operator off) and qwen3-disagg with InfiniBand forced on
+    const err = preflightError('dev', raw => { raw.apps = ['qwen3-ib']; }, QWEN3_IB);
+    // THEN the program stops before declaring anything, naming the app, the resource and the fix
+    expect(err.message).toBe([
+      'a workload requests an RDMA device the GPU nodes do not advertise (1 problem):',
+      '  [qwen3-ib/PodCliqueSet/inference/qwen3] resources["rdma/ib"]: is requested by cliques prefill, decode, '
+        + 'but the nodes of GPU pool h100 do not advertise it (operators.networkOperator is not enabled, so no RDMA device plugin runs), '
+        + 'so those pods would stay Pending; '
+        + 'enable operators.networkOperator with an RDMA device plugin that advertises rdma/ib in its nicClusterPolicy '
+        + '(a sriovDevicePlugin or rdmaSharedDevicePlugin config entry with "resourcePrefix": "rdma", "resourceName": "ib"), '
+        + 'or set infiniband: false on the service',
+    ].join('\n'));
+  });
+
+  test('fails it too when the Network Operator runs without an RDMA device plugin, or with one advertising another resource', () => {
+    let err = preflightError('dev', raw => {
+      raw.apps = ['qwen3-ib'];
+      raw.operators.networkOperator.enabled = true;
+    }, QWEN3_IB);
+    expect(err.problems[0].message).toContain('(the default NicClusterPolicy of operators.networkOperator has no RDMA device plugin)');
+    err = preflightError('dev', raw => {
+      raw.apps = ['qwen3-ib'];
+      raw.operators.networkOperator = { enabled: true, nicClusterPolicy: SHARED_IB_POLICY };
+    }, QWEN3_IB);
+    expect(err.problems[0].message).toContain('(the RDMA device plugin of operators.networkOperator.nicClusterPolicy advertises rdma/shared_ib)');
+  });
+
   test('fails naming the app when it does not synthesize', () => {
     const err = preflightError('dev', withTiny, { tiny: () => { throw new Error('boom'); } });
     expect(err.problems).toEqual([{ constructPath: 'tiny', field: 'app', message: 'failed to synthesize: boom' }]);
+  });
+});
+
+describe('runProgram, mode aks, dev stack with the Network Operator and an SR-IOV device plugin advertising rdma/ib', () => {
+  let ib: Recorder;
+  let seen: AppContext[];
+  beforeAll(async () => {
+    rec = await installMocks('dev');
+    seen = [];
+    await run('dev', raw => {
+      raw.operators.networkOperator = { enabled: true, nicClusterPolicy: SRIOV_IB_POLICY };
+      raw.apps = ['qwen3-disagg', 'llama-70b-multinode', 'ctx'];
+    }, { ctx: (_app, ctx) => { seen.push(ctx); } });
+    ib = rec.copy();
+  });
+
+  test('the apps are told the pool\'s nodes advertise rdma/ib, and the NicClusterPolicy that advertises it is applied', () => {
+    expect(seen.map(c => c.gpuPools)).toEqual([[{ name: 'h100', vmSize: 'Standard_ND96isr_H100_v5', kaiNodePool: 'h100', rdmaResources: ['rdma/ib'] }]]);
+    expect(ib.named('network-operator-nic-policy').inputs.spec).toEqual(SRIOV_IB_POLICY);
+  });
+
+  test('passes the preflight, and the example apps\' GPU pods get InfiniBand: rdma/ib, privileged with IPC_LOCK, UCX/NCCL, 80Gi /dev/shm', () => {
+    const containers = { ...gpuContainers(ib.named('app-qwen3-disagg-objects')), ...gpuContainers(ib.named('app-llama-70b-multinode-objects')) };
+    expect(Object.keys(containers)).toHaveLength(4);
+    for (const [name, c] of Object.entries(containers)) {
+      expect([name, c.resources.requests['rdma/ib'], c.resources.limits['rdma/ib']]).toEqual([name, '1', '1']);
+      expect([name, c.securityContext]).toEqual([name, { privileged: true, capabilities: { add: expect.arrayContaining(['IPC_LOCK']) } }]);
+      expect([name, c.env.map((e: any) => e.name)]).toEqual([name, expect.arrayContaining(['UCX_NET_DEVICES', 'NCCL_SOCKET_IFNAME'])]);
+      expect([name, c.shm]).toEqual([name, '80Gi']);
+    }
+  });
+
+  test('an app with InfiniBand forced on passes the preflight there', () => {
+    const registry = registryWith(QWEN3_IB);
+    const cfg = parseStackConfig(stackConfig('dev', raw => {
+      raw.operators.networkOperator = { enabled: true, nicClusterPolicy: SRIOV_IB_POLICY };
+      raw.apps = ['qwen3-ib'];
+    }), registry, 'dev');
+    expect(preflight(cfg, synthesizeApps(cfg, registry, 'dev'))).toEqual([
+      { app: 'qwen3-ib', gpus: 3, maxGpus: 5, nodes: { h100: 1 }, maxNodes: { h100: 1 } },
+    ]);
   });
 });
