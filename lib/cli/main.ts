@@ -1,0 +1,98 @@
+/**
+ * The `cdk8s-grove` command: dispatches to `lint`, `plan`, `graph` and `diff`.
+ *
+ * Start-up stays fast because nothing here loads cdk8s or the generated `imports/`: only the admission port, the
+ * schema validator, the catalog and `yaml` (plus zod when `--config` is given).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { HELP_OPTION, UsageError, formatHelp, parseArgs } from './args';
+import { CommandSpec, EXIT_OK, EXIT_USAGE } from './command';
+import { LINT_COMMAND } from './lint';
+import { PLAN_COMMAND } from './plan';
+import { DIFF_COMMAND } from './diff';
+import { GRAPH_COMMAND } from './graph';
+import { Io } from './output';
+
+/** Every subcommand, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [LINT_COMMAND, PLAN_COMMAND, GRAPH_COMMAND, DIFF_COMMAND];
+
+const PROGRAM = 'cdk8s-grove';
+
+/** The process as the commands see it. */
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    readStdin: () => fs.readFileSync(0, 'utf8'),
+    stdout: text => { process.stdout.write(text); },
+    stderr: text => { process.stderr.write(text); },
+    writeFile: (file, text) => fs.writeFileSync(path.resolve(process.cwd(), file), text),
+  };
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map(c => c.name.length));
+  const commands = COMMANDS.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return `Usage: ${PROGRAM} COMMAND [options] ...
+
+Offline checks for NVIDIA Grove manifests (PodCliqueSet, ClusterTopologyBinding).
+
+Commands:
+${commands}
+
+Run "${PROGRAM} COMMAND --help" for the options of a command.
+Exit status: 0 clean, 1 something is wrong, 2 bad usage.
+`;
+}
+
+function version(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Runs the command line `argv` (without the program name) and returns the exit status: 0 clean, 1 problems found,
+ * 2 bad usage or the command could not run.
+ */
+export function main(argv: readonly string[], io: Io = processIo()): number {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find(c => c.name === rest[0]) : undefined;
+    io.stdout(topic === undefined ? mainHelp() : commandHelp(topic));
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${PROGRAM} ${version()}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find(c => c.name === name);
+  if (command === undefined) {
+    io.stderr(`${PROGRAM}: unknown command "${name}"; commands: ${COMMANDS.map(c => c.name).join(', ')}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const args = parseArgs(rest, command.options);
+    if (args.flags.has(HELP_OPTION.name)) {
+      io.stdout(commandHelp(command));
+      return EXIT_OK;
+    }
+    return command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`${PROGRAM} ${command.name}: ${e.message}\nRun "${PROGRAM} ${command.name} --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`${PROGRAM} ${command.name}: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+function commandHelp(command: CommandSpec): string {
+  const summary = `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`;
+  return formatHelp(command.usage, `${summary}\n${command.description}`, command.options);
+}
