@@ -6,6 +6,7 @@ import { renderResourceSharing, ResourceSharing } from './resource-sharing';
 import { renderTopologyConstraint, TopologyConstraint } from './topology';
 import { GPU_TOLERATION, Toleration, Volume } from './volume';
 import { GroveValidationError, ValidationProblem } from '../errors';
+import { redact, secretLike } from '../private/hygiene';
 import { dnsLabelProblems, MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
 import { integerProblems, registerCheckable } from '../private/validation';
 import type { PodCliqueScalingGroup } from './pod-clique-scaling-group';
@@ -119,6 +120,12 @@ export interface PodCliqueOptions {
    * @default - Grove sets 30
    */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Allow literal env values that look like secrets (tokens, keys). By default they are refused at synth:
+   * secrets belong in a Secret, referenced with `EnvValue.fromSecret()`, never written into a manifest.
+   * @default false
+   */
+  readonly allowInlineSecrets?: boolean;
   /**
    * Escape hatch: a full pod spec (Grove's CRD type) laid over the rendered one. Its `containers`,
    * `initContainers`, `volumes` and `tolerations` are appended to those from the props, `nodeSelector` is
@@ -299,6 +306,9 @@ export class PodClique extends Construct {
     if (dup) {
       problems.push({ constructPath: this.node.path, field: 'containers', message: 'container names must be unique', value: dup, fix: 'give each container its own `name`' });
     }
+    if (!this.props.allowInlineSecrets) {
+      problems.push(...this.inlineSecretProblems());
+    }
     if (this._startsAfter.length > 0 && this.podCliqueSet.cliqueStartupType !== undefined && this.podCliqueSet.cliqueStartupType !== 'CliqueStartupTypeExplicit') {
       problems.push({
         constructPath: this.node.path, field: 'startsAfter', message: `Grove ignores startsAfter unless cliqueStartupType is EXPLICIT (it is ${this.podCliqueSet.cliqueStartupType})`,
@@ -306,6 +316,18 @@ export class PodClique extends Construct {
       });
     }
     return problems;
+  }
+
+  private inlineSecretProblems(): ValidationProblem[] {
+    return [...this._containers, ...this._initContainers].flatMap(c => Object.entries(c.env ?? {}).flatMap(([name, value]) => {
+      const literal = typeof value === 'string' ? value : value.literal;
+      const kind = literal === undefined ? undefined : secretLike(name, literal);
+      return kind === undefined ? [] : [{
+        constructPath: this.node.path, field: `containers.env.${name}`,
+        message: `the literal value looks like ${kind} (${redact(literal!)}); secrets must not be written into manifests`,
+        fix: `put it in a Secret and use EnvValue.fromSecret(secretName, key) (or set allowInlineSecrets: true if it is not a secret)`,
+      }];
+    }));
   }
 
   private propProblems(): ValidationProblem[] {

@@ -191,6 +191,18 @@ describe('PodClique', () => {
       expect(() => Testing.synth(chart)).toThrow(/containers: container names must be unique, got "x"/);
     });
 
+    test('an env value looks like a secret (secrets only by reference, @default allowInlineSecrets false)', () => {
+      const { chart, pcs } = set();
+      pcs.addClique('w', { containers: [{ ...APP, env: { HF_TOKEN: 'hf_abcdefghijklmnopqrstuvwxyz0123', MODEL: 'Qwen/Qwen3-0.6B' } }] });
+      const e = catchValidation(() => Testing.synth(chart));
+      expect(e.message).toBe('[test/Service/w] containers.env.HF_TOKEN: the literal value looks like a Hugging Face token (hf_...) (hf_a...); secrets must not be written into manifests; '
+        + 'put it in a Secret and use EnvValue.fromSecret(secretName, key) (or set allowInlineSecrets: true if it is not a secret)');
+      expect(e.message).not.toContain('hf_abcdefghijklmnopqrstuvwxyz0123');
+      const { chart: chart2, pcs: pcs2 } = set();
+      pcs2.addClique('w', { allowInlineSecrets: true, containers: [{ ...APP, env: { HF_TOKEN: 'hf_abcdefghijklmnopqrstuvwxyz0123' } }] });
+      expect(synthPcs(chart2).spec.template.cliques[0].spec.podSpec.containers[0].env).toEqual([{ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnopqrstuvwxyz0123' }]);
+    });
+
     test('two volumes share a name', () => {
       const { pcs } = set();
       const c = pcs.addClique('w', { containers: [APP], volumes: [Volume.emptyDir('v')] });
