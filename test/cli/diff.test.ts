@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { leafDiffs } from '../../lib/cli/diff';
-import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli } from './support';
+import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli, cliProcess } from './support';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -21,7 +21,7 @@ function changeLines(stdout: string): string[] {
 
 describe('the example apps', () => {
   test('diff dist dist: no refusals, no changes', () => {
-    const r = cli(['diff', 'dist', 'dist']);
+    const r = cliProcess(['diff', 'dist', 'dist']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^diff: no changes: 0 refused, 0 restart, 0 rescale, 0 update; 0 added, 0 removed, \d+ objects unchanged$/m);
   });
@@ -50,7 +50,7 @@ describe('the example apps', () => {
 
 describe('refused by Grove: exit 1', () => {
   test('a changed minAvailable', () => {
-    const r = cli(['diff', OLD, `${DIR}/minavailable.yaml`]);
+    const r = cliProcess(['diff', OLD, `${DIR}/minavailable.yaml`]);
     expect(r.status).toBe(1);
     expect(changeLines(r.stdout)).toEqual([
       `${DIR}/minavailable.yaml:54  PodCliqueSet/llm  spec.template.cliques.spec.minAvailable  refused  field is immutable (clique decode-wkr: 2 -> 1); ${FIX}`,

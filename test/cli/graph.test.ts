@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseSource, SourceObject, InputProblem } from '../../lib/cli/input';
 import { graphMermaid, graphModel, graphSvg } from '../../lib/cli/graph';
 import { layoutGraph, Box } from '../../lib/cli/graph-svg';
-import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli } from './support';
+import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli, cliProcess } from './support';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -82,7 +82,7 @@ describe('Mermaid', () => {
   });
 
   test('through the command, several PodCliqueSets become one flowchart', () => {
-    const r = cli(['graph', LLM, CYCLE, '--format', 'mermaid']);
+    const r = cliProcess(['graph', LLM, CYCLE, '--format', 'mermaid']);
     expect(r.status).toBe(0);
     expect(r.stdout.match(/^flowchart /gm)).toHaveLength(1);
     expect(r.stdout).toContain('subgraph p0["PodCliqueSet llm70b: 1 replica, startup Explicit, update RollingRecreate"]');
@@ -223,7 +223,7 @@ describe('the SVG in a browser', () => {
     // GIVEN the picture written by the command, opened as a file
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-grove-svg-'));
     const file = path.join(dir, 'graph.svg');
-    const r = cli(['graph', LLM, CYCLE, '--format', 'svg', '--output', file]);
+    const r = cliProcess(['graph', LLM, CYCLE, '--format', 'svg', '--output', file]);
     expect(r.status).toBe(0);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { chromium } = require('playwright-core') as typeof import('playwright-core');

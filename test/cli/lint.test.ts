@@ -3,7 +3,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli, testWithCrds } from './support';
+import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli, cliProcess, testWithCrds } from './support';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -20,7 +20,7 @@ function findingLines(stdout: string): string[] {
 describe('the example apps in dist/', () => {
   test('lint dist exits 0 (warnings only)', () => {
     // WHEN
-    const r = cli(['lint', 'dist']);
+    const r = cliProcess(['lint', 'dist']);
     // THEN
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -84,7 +84,7 @@ describe('clean fixtures', () => {
 
   test('reads stdin for -', () => {
     const text = fs.readFileSync(path.join(ROOT, CLEAN, 'llm-70b.yaml'), 'utf8');
-    const r = cli(['lint', '-'], { input: text });
+    const r = cliProcess(['lint', '-'], { input: text });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^lint: 0 errors, 0 warnings in 1 object \(PodCliqueSet 1\) from 1 file; 2 other objects passed over \(Queue 1, Service 1\)$/m);
   });
@@ -105,7 +105,7 @@ describe('clean fixtures', () => {
 
 describe('broken fixtures: one kind of finding each', () => {
   test('a startsAfter cycle: file, line, field and the cycle to break', () => {
-    const r = cli(['lint', `${BROKEN}/startsafter-cycle.yaml`]);
+    const r = cliProcess(['lint', `${BROKEN}/startsafter-cycle.yaml`]);
     expect(r.status).toBe(1);
     expect(findingLines(r.stdout)).toEqual([
       `${BROKEN}/startsafter-cycle.yaml:10  PodCliqueSet/cyclic  spec.template.cliques  error  clique must not have circular dependencies; `

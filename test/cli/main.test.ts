@@ -2,7 +2,7 @@
  * The `cdk8s-grove` entry point: help, version, unknown commands, --help on every subcommand.
  */
 import { COMMANDS } from '../../lib/cli/main';
-import { CLI_TIMEOUT_MS, cli } from './support';
+import { CLI_TIMEOUT_MS, cliProcess as cli } from './support';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSource, LoadedInput, SourceObject, InputProblem } from '../../lib/cli/input';
 import { planObjects } from '../../lib/cli/plan';
-import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli } from './support';
+import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli, cliProcess } from './support';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -26,7 +26,7 @@ describe('the disaggregated 70B fixture on ND96isr_H100_v5 nodes', () => {
 
   test('6 nodes: the base gangs fit; the autoscalers reach one more prefill pod but no third decode instance', () => {
     // WHEN
-    const r = cli(['plan', LLM, '--pool', `${H100}=6`]);
+    const r = cliProcess(['plan', LLM, '--pool', `${H100}=6`]);
     // THEN
     expect(r.status).toBe(0);
     expect(r.lines).toEqual([
@@ -49,7 +49,7 @@ describe('the disaggregated 70B fixture on ND96isr_H100_v5 nodes', () => {
   });
 
   test('2 nodes are too few for the base gang: exit 1', () => {
-    const r = cli(['plan', LLM, '--pool', `${H100}=2`]);
+    const r = cliProcess(['plan', LLM, '--pool', `${H100}=2`]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`base gangs: DO NOT FIT (0 gangs placed, 0 GPUs on 0 of 2 ${H100} nodes; 0 GPUs stranded): gang llm70b-0 (5 pods, 24 GPUs) `
       + `does not fit: needs 3 ${H100} node(s) on its own; pool ${H100} has 2 empty of 2 node(s) and 16 free GPUs`);

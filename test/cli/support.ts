@@ -1,8 +1,12 @@
 /**
- * Runs the real `cdk8s-grove` command (`node bin/cdk8s-grove.js ...`) as a child process, from the repository root.
+ * Runs the `cdk8s-grove` command from the repository root: `cliProcess()` as the real child process
+ * (`node bin/cdk8s-grove.js ...`), `cli()` in this process through the same `main()` with the same inputs and
+ * environment (fast: most tests use it; every command also has tests through `cliProcess()`).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import { main } from '../../lib/cli/main';
 import { HAS_REFERENCE, referencePath } from '../support/reference';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,24 +30,44 @@ export interface CliResult {
   readonly lines: string[];
 }
 
-/** Runs `cdk8s-grove ...args`; `input` is written to its stdin. */
-export function cli(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+/** Options of a run: what stdin holds and extra environment variables. */
+export interface CliOptions {
+  readonly input?: string;
+  readonly env?: Record<string, string>;
+}
+
+/** Runs `cdk8s-grove ...args` in this process, through `main()`; `input` is what stdin holds. */
+export function cli(args: readonly string[], options: CliOptions = {}): CliResult {
+  let stdout = '';
+  let stderr = '';
+  const status = main(args, {
+    cwd: ROOT,
+    env: { ...process.env, GROVE_CRDS_DIR: '', ...options.env },
+    readStdin: () => options.input ?? '',
+    stdout: text => { stdout += text; },
+    stderr: text => { stderr += text; },
+    writeFile: (file, text) => fs.writeFileSync(path.resolve(ROOT, file), text),
+  });
+  return result(status, stdout, stderr);
+}
+
+/** Runs the real command, `node bin/cdk8s-grove.js ...args`, as a child process; `input` is written to its stdin. */
+export function cliProcess(args: readonly string[], options: CliOptions = {}): CliResult {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     input: options.input ?? '',
     encoding: 'utf8',
     env: { ...process.env, GROVE_CRDS_DIR: '', ...options.env },
     timeout: CLI_TIMEOUT_MS,
   });
-  if (result.error !== undefined) {
-    throw result.error;
+  if (run.error !== undefined) {
+    throw run.error;
   }
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    lines: result.stdout.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === '')),
-  };
+  return result(run.status, run.stdout, run.stderr);
+}
+
+function result(status: number | null, stdout: string, stderr: string): CliResult {
+  return { status, stdout, stderr, lines: stdout.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === '')) };
 }
 
 /** `test` when the reference CRDs are present; otherwise a skipped test and a visible message. */
