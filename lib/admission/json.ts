@@ -101,13 +101,25 @@ function copyValue(value: unknown, ancestors: Set<unknown>): unknown {
   ancestors.add(value);
   let out: unknown;
   if (Array.isArray(value)) {
-    out = value.filter(v => !ancestors.has(v)).map(v => copyValue(v, ancestors));
+    const copy: unknown[] = [];
+    // forEach skips holes, as filter() does
+    value.forEach(v => {
+      if (!ancestors.has(v)) {
+        copy.push(copyValue(v, ancestors));
+      }
+    });
+    out = copy;
   } else {
     const copy: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) {
+    for (const k of Object.keys(value)) {
+      const v = value[k];
       if (v !== undefined && typeof v !== 'function' && !ancestors.has(v)) {
-        // defineProperty keeps a `__proto__` key an ordinary property
-        Object.defineProperty(copy, k, { value: copyValue(v, ancestors), enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__') {
+          // defineProperty keeps a `__proto__` key an ordinary property
+          Object.defineProperty(copy, k, { value: copyValue(v, ancestors), enumerable: true, writable: true, configurable: true });
+        } else {
+          copy[k] = copyValue(v, ancestors);
+        }
       }
     }
     out = copy;

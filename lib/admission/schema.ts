@@ -100,14 +100,28 @@ export function extend(base: ObjectSchema, properties: Record<string, Schema>, r
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
+/** `Object.entries(schema.properties)`, computed once per schema (schemas are constants). */
+const PROPERTY_ENTRIES = new WeakMap<ObjectSchema, readonly [string, Schema][]>();
+
+function propertyEntries(schema: ObjectSchema): readonly [string, Schema][] {
+  let entries = PROPERTY_ENTRIES.get(schema);
+  if (entries === undefined) {
+    entries = Object.entries(schema.properties);
+    PROPERTY_ENTRIES.set(schema, entries);
+  }
+  return entries;
+}
+
 /** Present (non-null) properties of `value` that `schema` describes. */
-function* knownProperties(schema: ObjectSchema, value: JsonObject): Generator<[string, Schema, unknown]> {
-  for (const [key, child] of Object.entries(schema.properties)) {
+function knownProperties(schema: ObjectSchema, value: JsonObject): [string, Schema, unknown][] {
+  const out: [string, Schema, unknown][] = [];
+  for (const [key, child] of propertyEntries(schema)) {
     const v = value[key];
     if (v !== undefined && v !== null) {
-      yield [key, child, v];
+      out.push([key, child, v]);
     }
   }
+  return out;
 }
 
 function jsonTypeName(value: unknown): string {
@@ -176,7 +190,7 @@ export function checkTypes(schema: Schema, value: unknown, path: FieldPath): Err
  */
 export function applyDefaults(schema: Schema, value: unknown): void {
   if (schema.kind === 'object' && isObject(value)) {
-    for (const [key, child] of Object.entries(schema.properties)) {
+    for (const [key, child] of propertyEntries(schema)) {
       if (value[key] === null) {
         delete value[key];
       }

@@ -1,5 +1,5 @@
-import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import * as grove from '../../imports/grove-grove.io';
 import { ClusterTopologyBinding } from './cluster-topology-binding';
 import { GroveOperatorConfig } from './operator-config';
@@ -13,7 +13,8 @@ import { admit } from '../admission';
 import { GroveValidationError, ValidationProblem } from '../errors';
 import { admissionProblems } from '../private/admission-problems';
 import { dnsLabelProblems } from '../private/names';
-import { integerProblems, registerCheckable } from '../private/validation';
+import { RenderMemo } from '../private/render-memo';
+import { CheckPass, integerProblems, registerCheckable } from '../private/validation';
 
 /** Props of a PodCliqueSet. */
 export interface PodCliqueSetProps {
@@ -107,6 +108,7 @@ export class PodCliqueSet extends Construct {
   private readonly _groups: PodCliqueScalingGroup[] = [];
   private readonly _claimTemplates: ResourceClaimTemplateConfig[] = [];
   private readonly _sharing: ResourceSharing[] = [];
+  private readonly memo = new RenderMemo<ValidationProblem>(() => this._toSpec());
 
   constructor(scope: Construct, id: string, props: PodCliqueSetProps = {}) {
     super(scope, id);
@@ -121,14 +123,14 @@ export class PodCliqueSet extends Construct {
       ...this.scheduler.annotations,
       ...(props.mnnvlGroup ? { [MNNVL_GROUP_ANNOTATION]: props.mnnvlGroup } : {}),
     };
-    this.apiObject = new grove.PodCliqueSet(this, 'Resource', {
+    this.apiObject = new PodCliqueSetObject(this, 'Resource', {
       metadata: {
         ...props.metadata,
         labels: { ...props.metadata?.labels, ...this.scheduler.labels },
         annotations: { ...props.metadata?.annotations, ...annotations },
       },
-      spec: Lazy.any({ produce: () => this._toSpec() }),
-    });
+      spec: this.memo.lazySpec(),
+    }, this.memo);
 
     const path = this.node.path;
     const problems: ValidationProblem[] = dnsLabelProblems(this.name).map(msg => ({
@@ -136,8 +138,13 @@ export class PodCliqueSet extends Construct {
       fix: 'set `metadata.name` to a short DNS label such as `llama-70b`',
     }));
     problems.push(...integerProblems(path, 'replicas', this.replicas, 0));
-    if (props.terminationDelay && props.terminationDelay.toSeconds() <= 0) {
-      problems.push({ constructPath: path, field: 'terminationDelay', message: 'must be longer than zero', value: props.terminationDelay.toHumanString(), fix: 'use e.g. Duration.minutes(30)' });
+    const delay = props.terminationDelay;
+    // toSeconds() throws for durations that are no whole number of seconds, hence integral: false
+    const delaySeconds = delay?.toSeconds({ integral: false }) ?? 1;
+    if (delay && delaySeconds <= 0) {
+      problems.push({ constructPath: path, field: 'terminationDelay', message: 'must be longer than zero', value: delay.toHumanString(), fix: 'use e.g. Duration.minutes(30)' });
+    } else if (delay && !Number.isInteger(delaySeconds)) {
+      problems.push({ constructPath: path, field: 'terminationDelay', message: 'must be a whole number of seconds', value: delay.toHumanString(), fix: 'use e.g. Duration.seconds(90)' });
     }
     if (problems.length > 0) {
       throw new GroveValidationError(problems);
@@ -233,27 +240,29 @@ export class PodCliqueSet extends Construct {
 
   /**
    * Runs Grove's admission (defaulting + validation, CREATE) on the rendered object and places each refusal
-   * on the construct that renders the field.
+   * on the construct that renders the field. The rendering is made once and reused by synthesis, and the
+   * problems are remembered, as long as neither the object nor the admission context changes (`RenderMemo`).
    * @internal
    */
-  public _problems(): ValidationProblem[] {
-    const response = admit({
-      operation: 'CREATE',
-      object: this.apiObject.toJson(),
-      operatorConfig: GroveOperatorConfig.of(this),
-      clusterObjects: this.assumedClusterObjects(),
+  public _problems(pass?: CheckPass): ValidationProblem[] {
+    const operatorConfig = GroveOperatorConfig.of(this);
+    const clusterObjects = this.assumedClusterObjects(pass);
+    return this.memo.problems({ operatorConfig, clusterObjects }, object => {
+      const response = admit({ operation: 'CREATE', object, operatorConfig, clusterObjects });
+      return admissionProblems(response, field => this.constructPathOf(field));
     });
-    return admissionProblems(response, field => this.constructPathOf(field));
   }
 
   /**
-   * What synth-time admission may take to exist in the cluster: the app's ClusterTopologyBindings, the existing
-   * ones constraints refer to, and the Volcano queue the scheduler names (whose existence only the cluster knows).
+   * What synth-time admission may take to exist in the cluster: the app's ClusterTopologyBindings (found once per
+   * validation of the app), the existing ones constraints refer to, and the Volcano queue the scheduler names
+   * (whose existence only the cluster knows).
    */
-  private assumedClusterObjects(): unknown[] {
-    const inApp = this.node.root.node.findAll()
+  private assumedClusterObjects(pass?: CheckPass): unknown[] {
+    const bindingsIn = (constructs: readonly IConstruct[]) => constructs
       .filter((c): c is ClusterTopologyBinding => c instanceof ClusterTopologyBinding)
       .map(c => ApiObject.of(c).toJson());
+    const inApp = pass ? pass.shared('ClusterTopologyBindings', () => bindingsIn(pass.constructs)) : bindingsIn(this.node.root.node.findAll());
     const referenced = [this.props.topologyConstraint, ...this._groups.map(g => g.topologyConstraint), ...this._cliques.map(c => c.topologyConstraint)]
       .map(t => t?.topology)
       .filter((t): t is ITopologyBinding => t !== undefined && !(t instanceof ClusterTopologyBinding))
@@ -274,6 +283,18 @@ export class PodCliqueSet extends Construct {
       return this._groups[Number(group[1])]?.node.path ?? this.node.path;
     }
     return this.node.path;
+  }
+}
+
+/** The Grove object of a PodCliqueSet, rendered through the set's `RenderMemo`. */
+class PodCliqueSetObject extends grove.PodCliqueSet {
+  constructor(scope: Construct, id: string, props: grove.PodCliqueSetProps, private readonly memo: RenderMemo<ValidationProblem>) {
+    super(scope, id, props);
+    memo.attach(this, () => super.toJson());
+  }
+
+  public override toJson(): any {
+    return this.memo.toJson();
   }
 }
 

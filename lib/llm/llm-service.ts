@@ -305,6 +305,13 @@ export abstract class LlmService extends Construct {
     if (this.props.model.trim() === '') {
       problems.push({ constructPath: path, field: 'model', message: 'must name a model', value: this.props.model, fix: "use a Hugging Face id such as 'Qwen/Qwen3-0.6B'" });
     }
+    if (this.dynamoNamespace.length > 63) {
+      problems.push({
+        constructPath: path, field: 'name',
+        message: `the Dynamo namespace '<namespace>-<name>' becomes a label value, which Kubernetes limits to 63 characters; '${this.dynamoNamespace}' has ${this.dynamoNamespace.length}`,
+        value: this.name, fix: `shorten the name or the namespace by ${this.dynamoNamespace.length - 63} characters`,
+      });
+    }
     problems.push(...integerProblems(path, 'replicas', this.props.replicas, 0));
     problems.push(...integerProblems(path, 'frontend.replicas', this.props.frontend?.replicas, 1));
     return problems;

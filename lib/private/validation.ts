@@ -6,7 +6,28 @@ const CHECKABLE = Symbol.for('cdk8s-grove.Checkable');
 /** A construct that reports its own problems at synth time. */
 export interface ICheckable extends IConstruct {
   /** @internal */
-  _problems(): ValidationProblem[];
+  _problems(pass?: CheckPass): ValidationProblem[];
+}
+
+/**
+ * One validation of an app: its constructs, found once, and values the checks of all constructs share (e.g. the
+ * app's ClusterTopologyBindings), computed once instead of once per construct.
+ */
+export class CheckPass {
+  private readonly values = new Map<string, unknown>();
+
+  constructor(
+    /** Every construct of the app (from its root), in tree order. */
+    public readonly constructs: readonly IConstruct[],
+  ) {}
+
+  /** `compute()`, computed once in this pass. */
+  public shared<T>(key: string, compute: () => T): T {
+    if (!this.values.has(key)) {
+      this.values.set(key, compute());
+    }
+    return this.values.get(key) as T;
+  }
 }
 
 const leaders = new WeakMap<IConstruct, IConstruct>();
@@ -36,9 +57,12 @@ export function registerCheckable(construct: ICheckable): void {
 
 /** Every problem of every registered construct under `scope`, in tree order. */
 export function collectProblems(scope: IConstruct): ValidationProblem[] {
-  return scope.node.findAll()
+  const root = scope.node.root;
+  const app = root.node.findAll();
+  const pass = new CheckPass(app);
+  return (scope === root ? app : scope.node.findAll())
     .filter((c): c is ICheckable => (c as any)[CHECKABLE] === true)
-    .flatMap(c => c._problems());
+    .flatMap(c => c._problems(pass));
 }
 
 /** Problems for a whole number prop outside `[min, max]`. */

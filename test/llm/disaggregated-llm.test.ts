@@ -220,6 +220,12 @@ describe('DisaggregatedLlm', () => {
       expect(e.message).toBe("[test/llm] name: Grove limits the combined length of PodCliqueSet, scaling group and clique names to 45 characters, and the longest component here is 'prefill' + 'prefill-ldr' (18), which leaves 27 for the name, got \"a-very-long-service-name-for-a-model-xx\"; use a name of at most 27 characters");
     });
 
+    test('namespace and name together exceed the 63 characters of a label value', () => {
+      const e = catchValidation(() => new DisaggregatedLlm(Testing.chart(), 'llm', { model: QWEN, namespace: 'n'.repeat(60), name: 'svc', prefill: {}, decode: {} }));
+      expect(e.problems.map(p => p.field)).toEqual(['name']);
+      expect(e.message).toMatch(/which Kubernetes limits to 63 characters; '.*' has 64, got "svc"; shorten the name or the namespace by 1 characters$/);
+    });
+
     test('an engine option is wrong: reported against the service and the role prop', () => {
       const e = catchValidation(() => new DisaggregatedLlm(Testing.chart(), 'llm', { model: QWEN, prefill: {}, decode: { extraArgs: ['--tensor-parallel-size', '2'] } }));
       expect(e.problems[0]).toMatchObject({ constructPath: 'test/llm', field: 'decode.extraArgs' });
