@@ -21,6 +21,7 @@
  * constrained group in node order and places the group's members greedily inside it; like first-fit decreasing it
  * can miss a packing that exists, but never reports one that does not.
  */
+import type * as catalog from '../catalog';
 import { GangPod, NodeSku } from '../catalog';
 
 /** Node labels that select a VM size and an AKS agent pool. */
@@ -65,19 +66,8 @@ export interface PackFailure {
   readonly reason: string;
 }
 
-/** Usage of one pool. */
-export interface PoolUsage {
-  readonly name: string;
-  readonly sku: string;
-  readonly nodes: number;
-  readonly gpusPerNode: number;
-  /** Nodes with at least one GPU allocated. */
-  readonly nodesUsed: number;
-  readonly gpusUsed: number;
-  readonly gpusFree: number;
-  /** Free GPUs on used nodes. */
-  readonly gpusStranded: number;
-}
+/** Usage of one pool (the catalog's type, so `plan` and the catalog report pools alike). */
+export type PoolUsage = catalog.PoolUsage;
 
 /** Pack-domain level of a domain name on a SKU. */
 export type DomainLevel = 'node' | 'nvlink' | 'pool' | 'cluster';
