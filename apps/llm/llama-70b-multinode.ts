@@ -15,7 +15,7 @@ export class Llama70bMultinode extends Chart {
   constructor(scope: Construct, id: string, props: LlmAppProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'inference' });
     this.llm = new AggregatedLlm(this, 'llama-70b', {
-      model: 'RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic',
+      model: 'RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8',
       scheduler: Scheduler.kai({ queue: props.queue ?? 'inference', nodePool: props.nodePool }),
       huggingFaceToken: { secretName: 'hf-token-secret' },
       infiniband: props.infiniband,

@@ -60,6 +60,13 @@ const MODELS: readonly ModelInfo[] = [
     weightBytes: ((70.6 - LLAMA3_70B_EMBED_AND_HEAD_B) * DTYPE_BYTES.fp8 + LLAMA3_70B_EMBED_AND_HEAD_B * DTYPE_BYTES.bf16) * B,
   },
   {
+    // Llama 3.1 70B with the same FP8 scheme (same architecture, so the same layer sizes as the 3.3 checkpoint above).
+    id: 'RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8',
+    parametersBillions: 70.6,
+    dtype: 'fp8',
+    weightBytes: ((70.6 - LLAMA3_70B_EMBED_AND_HEAD_B) * DTYPE_BYTES.fp8 + LLAMA3_70B_EMBED_AND_HEAD_B * DTYPE_BYTES.bf16) * B,
+  },
+  {
     // Mixture of experts, 37B active; published in block-scaled FP8. The 671B exclude the multi-token-prediction
     // module (~14B more) that is only loaded for speculative decoding.
     id: 'deepseek-ai/DeepSeek-R1',

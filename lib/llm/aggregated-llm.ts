@@ -15,7 +15,7 @@ export interface AggregatedLlmProps extends LlmServiceProps {
  *
  * @example
  * new AggregatedLlm(chart, 'llama-70b', {
- *   model: 'RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic',
+ *   model: 'RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8',
  *   scheduler: Scheduler.kai({ queue: 'inference' }),
  *   worker: { tensorParallel: 16, replicas: 2 },
  * });
