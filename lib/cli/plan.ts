@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { GroveValidationError } from '../errors';
-import { NodeSku, PodCliqueSetGangs, PodGang, findNodeSku, nodeSkus, podCliqueSetGangs } from '../catalog';
+import { NodeSku, PodCliqueSetGangs, PodGang, UnplacedGang as CatalogUnplacedGang, findNodeSku, nodeSkus, podCliqueSetGangs } from '../catalog';
 import { HELP_OPTION, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { InputIo, LoadedInput, SourceObject, isKind, loadInputs } from './input';
@@ -80,14 +80,8 @@ export interface PodCliqueSetPlan {
   readonly autoscalers: readonly AutoscalerPlan[];
 }
 
-/** A gang that was not placed. */
-export interface UnplacedGang {
-  readonly gang: string;
-  readonly kind: 'base' | 'scaled' | 'autoscaled-pods';
-  readonly pods: number;
-  readonly gpus: number;
-  readonly reason: string;
-}
+/** A gang that was not placed (the catalog's record, without its per-SKU node counts). */
+export type UnplacedGang = Omit<CatalogUnplacedGang, 'nodesNeeded'>;
 
 /** The cluster after one stage of placement. */
 export interface StagePlan {

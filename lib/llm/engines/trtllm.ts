@@ -20,7 +20,7 @@
 import { ValidationProblem } from '../../errors';
 import { runtimeImage, WORKER_PORTS, workerProbes, workerRuntimeEnv } from './dynamo-runtime';
 import { shellJoin, shellQuote } from './internal/shell';
-import { commonProblems, locatorFor, resolveMultiNode, throwIf, worldSizeProblem } from './internal/worker-options';
+import { commonProblems, locatorFor, servedNameAndParallelismArgs, resolveMultiNode, throwIf, worldSizeProblem } from './internal/worker-options';
 import { GROVE_WORKER_NODE_RANK, groveInstanceHosts, startsAfterFor } from './multi-node';
 import { Engine, EngineKind, EnvVar, LaunchSpec, MultiNodePart, MultiNodeStartOrder, Probe, SecretMount, ServingRole, WorkerOptions, WorkerRole } from './types';
 
@@ -195,16 +195,7 @@ const SSH_READINESS: Probe = {
 };
 
 function engineArgs(opts: WorkerOptions, backend: TrtllmCacheTransceiverBackend, kvEventsRoles: readonly WorkerRole[]): string[] {
-  const args = ['--model-path', opts.model];
-  if (opts.servedModelName !== undefined) {
-    args.push('--served-model-name', opts.servedModelName);
-  }
-  if (opts.tensorParallel > 1) {
-    args.push('--tensor-parallel-size', String(opts.tensorParallel));
-  }
-  if (opts.pipelineParallel > 1) {
-    args.push('--pipeline-parallel-size', String(opts.pipelineParallel));
-  }
+  const args = ['--model-path', opts.model, ...servedNameAndParallelismArgs(opts)];
   if (opts.role !== ServingRole.AGGREGATED) {
     args.push('--disaggregation-mode', opts.role);
     if (opts.kvTransfer) {

@@ -19,7 +19,7 @@
 import { ValidationProblem } from '../../errors';
 import { runtimeImage, WORKER_PORTS, workerProbes, workerRuntimeEnv } from './dynamo-runtime';
 import { shellJoin } from './internal/shell';
-import { commonProblems, locatorFor, ResolvedMultiNode, resolveMultiNode, throwIf, worldSizeProblem } from './internal/worker-options';
+import { commonProblems, locatorFor, servedNameAndParallelismArgs, ResolvedMultiNode, resolveMultiNode, throwIf, worldSizeProblem } from './internal/worker-options';
 import { GROVE_INSTANCE_ID, GROVE_WORKER_NODE_RANK, GroveEnv, groveLeaderHost, startsAfterFor } from './multi-node';
 import { Engine, EngineKind, EnvVar, LaunchSpec, MultiNodePart, MultiNodeStartOrder, ServingRole, WorkerOptions, WorkerRole } from './types';
 
@@ -183,16 +183,7 @@ export function vllmEngine(options: VllmEngineOptions = {}): Engine {
 export const VLLM: Engine = vllmEngine();
 
 function engineArgs(opts: WorkerOptions, kvEventsRoles: readonly WorkerRole[], multiNode: boolean): string[] {
-  const args = ['--model', opts.model];
-  if (opts.servedModelName !== undefined) {
-    args.push('--served-model-name', opts.servedModelName);
-  }
-  if (opts.tensorParallel > 1) {
-    args.push('--tensor-parallel-size', String(opts.tensorParallel));
-  }
-  if (opts.pipelineParallel > 1) {
-    args.push('--pipeline-parallel-size', String(opts.pipelineParallel));
-  }
+  const args = ['--model', opts.model, ...servedNameAndParallelismArgs(opts)];
   if (opts.dataParallel !== undefined) {
     args.push('--data-parallel-size', String(opts.dataParallel));
   }

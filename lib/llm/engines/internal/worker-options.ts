@@ -127,3 +127,21 @@ export function worldSizeProblem(at: string, what: string, worldSize: number, mn
     fix: 'change the parallel sizes or the node shape so that every requested GPU runs one rank',
   };
 }
+
+/**
+ * The served-model-name and parallelism flags vLLM and TensorRT-LLM share (`--served-model-name`,
+ * `--tensor-parallel-size`, `--pipeline-parallel-size`; sizes of 1 are the engines' defaults and left out).
+ */
+export function servedNameAndParallelismArgs(opts: WorkerOptions): string[] {
+  const args: string[] = [];
+  if (opts.servedModelName !== undefined) {
+    args.push('--served-model-name', opts.servedModelName);
+  }
+  if (opts.tensorParallel > 1) {
+    args.push('--tensor-parallel-size', String(opts.tensorParallel));
+  }
+  if (opts.pipelineParallel > 1) {
+    args.push('--pipeline-parallel-size', String(opts.pipelineParallel));
+  }
+  return args;
+}
