@@ -1,25 +1,25 @@
 /**
- * The capacity check of the program: before anything is created, the GPU gangs of every workload are placed
- * on the GPU pools at their largest size (`maxCount` nodes of the pool's VM size). A thin layer over
- * `lib/catalog`: the gang computation, the placement rules and the SKU facts all live there.
+ * The capacity check of the program: before anything is created, every workload's gangs are placed on the
+ * stack's cluster model (`infra/cluster-model.ts`: every pool at its largest size, `maxCount` nodes) by the
+ * placement engine of `lib/cluster`, the same one `cdk8s-grove plan` uses: KAI shards, taints and tolerations,
+ * node selectors and affinity, CPU, memory, GPUs, extended resources and pods per node, pack constraints.
  *
  * A workload fails the check when
  * - its gangs at the template's replica counts (every base gang, which must be placed for the service to start,
  *   and the scaled gangs the template asks for) cannot be placed, or
  * - what its autoscalers may add (clique HPA and scaling-group `maxReplicas`) cannot be placed on top.
+ * The message carries the scheduler's answer for the first pod that finds no node ("0/5 nodes are available:
+ * ..."), and, when more nodes would do, how many of which VM size.
  *
  * Before that, `rdmaProblems` finds the pods that request an RDMA device (`rdma/*`) no node they may run on
- * advertises: they would stay Pending however many nodes there are.
- *
- * KAI partitions nodes into shards by the `kai.scheduler/node-pool` label, so a KAI-scheduled workload is only
- * held against the pools of its own shard; other workloads against every pool. Workloads are checked together
- * per shard, so they compete for the same nodes.
+ * advertises, with the stack's reason for it.
  */
 import { GroveValidationError, ValidationProblem } from '../lib/errors';
-import { CapacityPlan, findNodeSku, fitPodCliqueSets, NodePool, nodeSku, podCliqueSetGangs, PodCliqueSetGangs, quotaVcpus } from '../lib/catalog';
+import { findNodeSku, nodeSku, quotaVcpus } from '../lib/catalog';
+import { ClusterModel, gpuPool, GPU, podSpecsOf, readWorkload, simulate, SimWorkload, UnplacedGang } from '../lib/cluster';
 import { isPodCliqueSet, kaiPlacementOf, workloadPath } from './kai-queue';
 
-/** A GPU pool as the capacity check sees it. */
+/** A GPU pool as the RDMA check sees it (and, with `capacityPoolsModel`, a GPU pool with GpuNodePool defaults). */
 export interface CapacityPool {
   /** Pool name (the AKS agent pool name). */
   readonly name: string;
@@ -59,29 +59,37 @@ export interface CapacityReport {
   readonly maxNodes: Readonly<Record<string, number>>;
 }
 
-interface Workload {
-  readonly path: string;
-  readonly pcs: unknown;
-  /** Its gangs, as lib/catalog computes them. */
-  readonly gangs: PodCliqueSetGangs;
-  /** Shard key: the KAI node pool, `null` for the default shard, `undefined` when KAI does not schedule it. */
-  readonly shard: string | null | undefined;
+/** GPU pools with a `GpuNodePool`'s defaults (GPU taint, AKS labels), at `maxCount` nodes. */
+export function capacityPoolsModel(pools: readonly CapacityPool[]): ClusterModel {
+  return {
+    pools: pools.map(p => gpuPool(p.vmSize, p.maxCount, {
+      name: p.name,
+      ...(p.kaiNodePool === undefined ? {} : { kaiNodePool: p.kaiNodePool }),
+      extendedResources: Object.fromEntries((p.rdmaResources ?? []).map(r => [r, findNodeSku(p.vmSize)?.infinibandHcas ?? 1])),
+    })),
+  };
 }
 
-/** The PodCliqueSets of the apps with their gangs, and the problems of those lib/catalog cannot read. */
-function readWorkloads(apps: readonly AppObjects[]): { workloads: Workload[]; problems: ValidationProblem[] } {
+function asModel(cluster: ClusterModel | readonly CapacityPool[]): ClusterModel {
+  return Array.isArray(cluster) ? capacityPoolsModel(cluster as readonly CapacityPool[]) : cluster as ClusterModel;
+}
+
+interface Workload {
+  readonly path: string;
+  readonly sim: SimWorkload;
+}
+
+/** The PodCliqueSets of the apps, read for placement, and the problems of those that cannot be read. */
+function readWorkloads(apps: readonly AppObjects[], model: ClusterModel): { workloads: Workload[]; problems: ValidationProblem[] } {
   const workloads: Workload[] = [];
   const problems: ValidationProblem[] = [];
   for (const a of apps) {
     for (const pcs of a.objects.filter(isPodCliqueSet)) {
       const path = workloadPath(a.name, pcs);
       try {
-        const kai = kaiPlacementOf(pcs);
-        workloads.push({ path, pcs, gangs: podCliqueSetGangs(pcs), shard: kai.usesKai ? (kai.nodePool ?? null) : undefined });
+        workloads.push({ path, sim: readWorkload(pcs, { kaiNodePoolLabelKey: model.kaiNodePoolLabelKey }) });
       } catch (e) {
-        if (!(e instanceof GroveValidationError)) {
-          throw e;
-        }
+        if (!(e instanceof GroveValidationError)) throw e;
         problems.push(...e.problems.map(p => ({ ...p, constructPath: path })));
       }
     }
@@ -89,159 +97,111 @@ function readWorkloads(apps: readonly AppObjects[]): { workloads: Workload[]; pr
   return { workloads, problems };
 }
 
-/** The pools a workload may use. */
-function poolsFor(shard: string | null | undefined, pools: readonly CapacityPool[]): CapacityPool[] {
-  return shard === undefined ? [...pools] : pools.filter(p => (p.kaiNodePool ?? null) === shard);
+/** The model with every pool as large as `nodes`. */
+function unbounded(model: ClusterModel, workloads: readonly Workload[]): ClusterModel {
+  const nodes = Math.max(1, workloads.reduce((n, w) => n + w.sim.maximum.reduce((m, g) => m + g.pods.length, 0), 0));
+  return { ...model, pools: model.pools.map(p => ({ ...p, nodes: Math.max(p.nodes, nodes) })) };
 }
 
-function asNodePools(pools: readonly CapacityPool[], nodes?: number): NodePool[] {
-  return pools.map(p => ({ name: p.name, sku: p.vmSize, nodes: nodes ?? p.maxCount }));
+function nodesUsed(pools: readonly { name: string; nodesUsed: number }[]): Record<string, number> {
+  return Object.fromEntries(pools.filter(p => p.nodesUsed > 0).map(p => [p.name, p.nodesUsed]));
 }
 
-/** Places the workloads on pools as large as they need (one node per GPU pod at most): the nodes they use. */
-function unboundedPlan(group: readonly Workload[], pools: readonly CapacityPool[]): CapacityPlan {
-  const gpuPods = group.flatMap(w => w.gangs.maxGangs).flatMap(g => g.pods).filter(p => p.gpus > 0).length;
-  return fitPodCliqueSets(group.map(w => w.pcs), asNodePools(pools, Math.max(1, gpuPods)));
-}
-
-function describeNeed(nodesUsed: Readonly<Record<string, number>>, pools: readonly CapacityPool[]): string {
-  return pools
-    .filter(p => (nodesUsed[p.name] ?? 0) > 0)
-    .map(p => `${nodesUsed[p.name]} ${p.vmSize} node(s) in pool ${p.name}, which allows ${p.maxCount} (maxCount)`)
-    .join(' and ');
-}
-
-function describeFix(nodesUsed: Readonly<Record<string, number>>, pools: readonly CapacityPool[], smaller: string): string {
-  const raises = pools
-    .filter(p => (nodesUsed[p.name] ?? 0) > p.maxCount)
-    .map(p => {
-      const n = nodesUsed[p.name];
-      return `raise the maxCount of GPU pool ${p.name} to ${n} (${quotaVcpus(p.vmSize, n)} vCPUs of ${nodeSku(p.vmSize).quotaFamily} quota)`;
-    });
-  return [...raises, smaller].join(', or ');
-}
-
-/** Problems for GPU workloads of a shard that has no pool. */
-function noPoolProblems(group: readonly Workload[], shard: string | null | undefined): ValidationProblem[] {
-  return group.filter(w => w.gangs.maxGpus > 0).map(w => {
-    const where = shard === undefined
-      ? 'the stack has no GPU pool'
-      : shard === null ? 'no GPU pool is in the default KAI shard' : `no GPU pool is in KAI node pool ${JSON.stringify(shard)}`;
-    return {
-      constructPath: w.path,
-      field: 'gpus',
-      message: `requests ${w.gangs.gpus} GPU(s) (${w.gangs.maxGpus} at the autoscaler maximum) but ${where}`,
-      fix: typeof shard === 'string'
-        ? `add a GPU pool with kaiNodePool ${JSON.stringify(shard)}, or label the workload with the node pool of an existing GPU pool`
-        : 'add a GPU pool (gpuPools) without a kaiNodePool, or label the workload kai.scheduler/node-pool with a GPU pool\'s node pool',
-    };
-  });
+function gpusOf(gangs: SimWorkload['template']): number {
+  return gangs.reduce((n, g) => n + g.pods.reduce((m, p) => m + (p.requests[GPU] ?? 0), 0), 0);
 }
 
 /**
- * Every workload that can never be scheduled on the pools, with the nodes of which VM size it needs.
- * Returns no problem when everything fits.
+ * Every workload that can never be scheduled on the stack's cluster, with the scheduler's reason and, when more
+ * nodes would do, how many of which VM size. Returns no problem when everything fits.
  */
-export function capacityProblems(apps: readonly AppObjects[], pools: readonly CapacityPool[]): ValidationProblem[] {
-  const { workloads, problems: unreadable } = readWorkloads(apps);
-  if (unreadable.length > 0) {
-    return unreadable;
-  }
+export function capacityProblems(apps: readonly AppObjects[], cluster: ClusterModel | readonly CapacityPool[]): ValidationProblem[] {
+  const model = asModel(cluster);
+  const { workloads: read, problems: unreadable } = readWorkloads(apps, model);
+  if (unreadable.length > 0) return unreadable;
+  // CPU-only workloads may run on nodes the model does not hold (a platform cluster's own pools): not checked.
+  const workloads = read.filter(w => gpusOf(w.sim.maximum) > 0);
+  if (workloads.length === 0) return [];
+  const sim = simulate(model, workloads.map(w => w.sim));
+  const atStart = [...sim.base.unplaced, ...sim.template.unplaced];
+  const unplaced: readonly UnplacedGang[] = atStart.length > 0 ? atStart : sim.maximum.unplaced;
+  if (unplaced.length === 0) return [];
+  const phase = atStart.length > 0 ? 'to start' : 'at the autoscaler maximum';
+  const large = simulate(unbounded(model, workloads), workloads.map(w => w.sim));
+  const largeFits = atStart.length > 0 ? large.template.fits : large.maximum.fits;
+  const need = nodesUsed(atStart.length > 0 ? large.template.pools : large.maximum.pools);
+  const owner = new Map(workloads.flatMap(w => w.sim.maximum.map(g => [g.name, w.path] as const)));
   const problems: ValidationProblem[] = [];
-  for (const shard of [...new Set(workloads.map(w => w.shard))]) {
-    const group = workloads.filter(w => w.shard === shard);
-    const eligible = poolsFor(shard, pools);
-    if (eligible.length === 0) {
-      problems.push(...noPoolProblems(group, shard));
-      continue;
-    }
-    if (group.every(w => w.gangs.maxGpus === 0)) {
-      continue;
-    }
-    const plan = fitPodCliqueSets(group.map(w => w.pcs), asNodePools(eligible));
-    if (plan.initial.fits && plan.atMaximum.fits) {
-      continue;
-    }
-    const unbounded = unboundedPlan(group, eligible);
-    const owners = new Map(group.flatMap(w => w.gangs.maxGangs.map(g => [g.name, w.path] as const)));
-    const unplaced = (plan.initial.fits ? plan.atMaximum : plan.initial).unplaced;
-    for (const path of [...new Set(unplaced.map(u => owners.get(u.gang) ?? group[0].path))]) {
-      const mine = unplaced.filter(u => (owners.get(u.gang) ?? group[0].path) === path);
-      // lib/catalog lists no node counts for gangs no number of nodes can hold (a pod larger than a node).
-      const impossible = mine.find(u => u.nodesNeeded.length === 0);
-      if (impossible) {
-        problems.push({ constructPath: path, field: `gang ${impossible.gang}`, message: impossible.reason });
-        continue;
-      }
-      const phase = plan.initial.fits ? 'at the autoscaler maximum' : 'to start';
-      const nodesUsed = plan.initial.fits ? unbounded.atMaximum.nodesUsed : unbounded.initial.nodesUsed;
+  for (const path of [...new Set(unplaced.map(u => owner.get(u.gang) ?? workloads[0].path))]) {
+    const mine = unplaced.filter(u => (owner.get(u.gang) ?? workloads[0].path) === path);
+    const first = mine.find(u => u.pendingPod !== undefined) ?? mine[0];
+    if (!largeFits) {
       problems.push({
         constructPath: path,
         field: mine.map(u => `gang ${u.gang}`).join(', '),
-        message: `can never be scheduled ${phase}: ${shard === undefined ? 'the workloads' : 'the workloads of this KAI shard'} need ${describeNeed(nodesUsed, eligible)}; ${mine[0].reason}`,
-        fix: describeFix(nodesUsed, eligible, plan.initial.fits ? 'lower the autoscalers\' maxReplicas' : 'lower the replicas or GPUs per pod'),
+        message: `can never be scheduled ${phase}, however many nodes the pools have: ${first.reason}`,
+        fix: fixFor(first),
       });
+      continue;
     }
+    const pools = model.pools.filter(p => (need[p.name] ?? 0) > 0);
+    const needText = pools.map(p => `${need[p.name]} ${p.sku ?? p.name} node(s) in pool ${p.name}, which allows ${p.nodes} (maxCount)`).join(' and ');
+    const raises = pools.filter(p => need[p.name] > p.nodes && p.sku !== undefined && findNodeSku(p.sku) !== undefined).map(p => {
+      const sku = p.sku as string;
+      return `raise the maxCount of GPU pool ${p.name} to ${need[p.name]} (${quotaVcpus(sku, need[p.name])} vCPUs of ${nodeSku(sku).quotaFamily} quota)`;
+    });
+    problems.push({
+      constructPath: path,
+      field: mine.map(u => `gang ${u.gang}`).join(', '),
+      message: `can never be scheduled ${phase}: the workloads need ${needText}; ${first.reason}`,
+      fix: [...raises, atStart.length > 0 ? 'lower the replicas or the resources per pod' : 'lower the autoscalers\' maxReplicas'].join(', or '),
+    });
   }
   return problems;
+}
+
+/** A fix for a gang no number of nodes can hold, from the scheduler's reason. */
+function fixFor(u: UnplacedGang): string {
+  const message = u.pendingPod?.message ?? u.reason;
+  const taint = /untolerated taint \{([^:]+): ([^}]*)\}/.exec(message);
+  if (taint !== null) {
+    return `give the pod's clique a toleration for ${taint[1]}=${taint[2]} (or a pool it may run on in the gang's KAI node pool)`;
+  }
+  if (message.includes("didn't match the KAI")) {
+    return 'add a pool to the gang\'s KAI node pool (kaiNodePool), or label the workload with the node pool of a pool that can run every pod of the gang';
+  }
+  if (message.includes('Insufficient')) {
+    return 'request less per pod than one node\'s allocatable (see lib/cluster/model.ts for the figures), or use a larger VM size';
+  }
+  return 'make every pod of the gang match a node of its KAI node pool (node selector, affinity, tolerations, resources)';
 }
 
 /**
  * What each app needs on the pools it may use, when placed alone on pools as large as needed (a stack output).
  * PodCliqueSets `capacityProblems` reports as unreadable are left out.
  */
-export function capacityReport(apps: readonly AppObjects[], pools: readonly CapacityPool[]): CapacityReport[] {
+export function capacityReport(apps: readonly AppObjects[], cluster: ClusterModel | readonly CapacityPool[]): CapacityReport[] {
+  const model = asModel(cluster);
   return apps.map(a => {
-    const { workloads } = readWorkloads([a]);
-    const nodes: Record<string, number> = {};
-    const maxNodes: Record<string, number> = {};
-    for (const shard of [...new Set(workloads.map(w => w.shard))]) {
-      const eligible = poolsFor(shard, pools);
-      if (eligible.length === 0) {
-        continue;
-      }
-      const plan = unboundedPlan(workloads.filter(w => w.shard === shard), eligible);
-      for (const [pool, n] of Object.entries(plan.initial.nodesUsed)) {
-        nodes[pool] = (nodes[pool] ?? 0) + n;
-      }
-      for (const [pool, n] of Object.entries(plan.atMaximum.nodesUsed)) {
-        maxNodes[pool] = (maxNodes[pool] ?? 0) + n;
-      }
-    }
+    const { workloads } = readWorkloads([a], model);
+    const sim = simulate(unbounded(model, workloads), workloads.map(w => w.sim));
     return {
       app: a.name,
-      gpus: workloads.reduce((s, w) => s + w.gangs.gpus, 0),
-      maxGpus: workloads.reduce((s, w) => s + w.gangs.maxGpus, 0),
-      nodes,
-      maxNodes,
+      gpus: workloads.reduce((s, w) => s + gpusOf(w.sim.template), 0),
+      maxGpus: workloads.reduce((s, w) => s + gpusOf(w.sim.maximum), 0),
+      nodes: nodesUsed(sim.template.pools.filter(p => p.gpusUsed > 0)),
+      maxNodes: nodesUsed(sim.maximum.pools.filter(p => p.gpusUsed > 0)),
     };
   });
 }
 
+/** The pools a PodCliqueSet may use: those of its KAI shard, or every pool when KAI does not schedule it. */
+function poolsFor(shard: string | null | undefined, pools: readonly CapacityPool[]): CapacityPool[] {
+  return shard === undefined ? [...pools] : pools.filter(p => (p.kaiNodePool ?? null) === shard);
+}
+
 /** The prefix of the extended resources RDMA device plugins advertise (`rdma/ib`, `rdma/shared_ib`). */
 const RDMA_PREFIX = 'rdma/';
-
-/** Pod specs of a workload object, each with who owns it (for messages). */
-function podSpecsOf(o: unknown): { owner: string; podSpec: any }[] {
-  const x = o as { kind?: string; spec?: any } | null;
-  const spec = x?.spec;
-  if (typeof spec !== 'object' || spec === null) {
-    return [];
-  }
-  if (isPodCliqueSet(o)) {
-    return ((spec.template?.cliques ?? []) as any[]).map((c, i) => ({ owner: `clique ${c?.name ?? i}`, podSpec: c?.spec?.podSpec }));
-  }
-  switch (x?.kind) {
-    case 'Pod':
-      return [{ owner: 'the pod', podSpec: spec }];
-    case 'CronJob':
-      return [{ owner: 'its pod template', podSpec: spec.jobTemplate?.spec?.template?.spec }];
-    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
-      return [{ owner: 'its pod template', podSpec: spec.template?.spec }];
-    default:
-      return [];
-  }
-}
 
 /** The resources the containers of a pod spec request or limit (a quantity of 0 asks for nothing). */
 function requestedResources(podSpec: any): string[] {

@@ -11,6 +11,7 @@ import { GroveOperatorConfig } from '../lib/grove';
 import { AksCluster } from './aks-cluster';
 import { AppContext, AppRegistry } from './apps';
 import { capacityProblems, CapacityPool, CapacityReport, capacityReport, rdmaProblems } from './capacity';
+import { stackClusterModel } from './cluster-model';
 import { defaultClusterName, describeRdmaSetup, kaiNodePools, poolRdmaResources, resolvePool, StackConfig } from './config';
 import { throwIfPreflightProblems } from './errors';
 import { GpuNodePool } from './gpu-node-pool';
@@ -119,8 +120,9 @@ export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): Ca
     apps.flatMap(a => checkWorkloadQueues(a.name, a.objects, cfg.queues, ctx)));
   const pools = capacityPools(cfg);
   throwIfPreflightProblems('a workload requests an RDMA device the GPU nodes do not advertise', rdmaProblems(apps, pools, describeRdmaSetup(cfg)));
-  throwIfPreflightProblems('a workload can never fit the GPU pools', capacityProblems(apps, pools));
-  return capacityReport(apps, pools);
+  const model = stackClusterModel(cfg);
+  throwIfPreflightProblems('a workload can never fit the GPU pools', capacityProblems(apps, model));
+  return capacityReport(apps, model);
 }
 
 /** The Kubernetes provider of mode `platform`. */

@@ -1,4 +1,3 @@
 export * from './node-skus';
 export * from './models';
 export * from './gangs';
-export * from './fit';

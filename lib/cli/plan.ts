@@ -1,28 +1,34 @@
 /**
- * `cdk8s-grove plan`: the PodGangs of each PodCliqueSet and whether they fit on GPU node pools.
+ * `cdk8s-grove plan`: the PodGangs of each PodCliqueSet and whether they can be placed on a cluster, with the
+ * scheduler's own "why pending" answer for every pod that cannot.
  *
- * Gangs come from the catalog (`podCliqueSetGangs`); packing is `pack.ts` (GPUs per node, pack constraints). The
- * placement runs in the order Grove releases gangs: the base gangs of every PodCliqueSet, then the scaled gangs at the
- * template's replica counts, then what the autoscalers may add (clique HPA pods one by one, extra scaled gangs all or
- * nothing) up to their `maxReplicas`.
+ * The cluster is a model (`lib/cluster`): from a YAML file (`--cluster`), or from `--pool SKU=N` flags, each the
+ * pool a `GpuNodePool` creates by default (AKS labels, the `nvidia.com/gpu=present:NoSchedule` taint, allocatable
+ * CPU, memory, pods and GPUs, and the SKU's InfiniBand RDMA device `rdma/ib`, one per HCA, as the SR-IOV device
+ * plugin advertises it). Placement is the cluster model's engine (`simulate`): base gangs, then scaled gangs, then
+ * the autoscalers' maxima.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { GroveValidationError } from '../errors';
-import { NodeSku, PodCliqueSetGangs, PodGang, UnplacedGang as CatalogUnplacedGang, findNodeSku, nodeSkus, podCliqueSetGangs } from '../catalog';
+import { findNodeSku, nodeSkus } from '../catalog';
+import {
+  ClusterFileError, ClusterModel, clusterModelFromFile, gpuPool, GPU, PoolModel, PoolUsage, readWorkload, simulate,
+  SimWorkload, StageResult, UnplacedGang, sum,
+} from '../cluster';
 import { HELP_OPTION, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { InputIo, LoadedInput, SourceObject, isKind, loadInputs } from './input';
-import { Finding, Io, formatFinding, plural, toJson } from './output';
-import { PackPool, PackUnit, Packer, PoolUsage, sum, unitPods } from './pack';
-import { PcsInfo, readPcs, requiredDomain } from './pcs-model';
+import { Finding, Io, toJson } from './output';
+import { formatPlanText } from './plan-text';
+import { placementMermaid, placementSvg } from './plan-picture';
 
 /** A node pool as given on the command line. */
 export interface PlanPool {
   /**
-   * Pool name (matched against `kubernetes.azure.com/agentpool` node selectors).
-   * @default - the SKU name
+   * Pool name (the `kubernetes.azure.com/agentpool` label and, when given, the `kai.scheduler/node-pool` label).
+   * @default - the SKU name, in KAI's default shard
    */
   readonly name?: string;
   /** Azure VM size, e.g. `Standard_ND96isr_H100_v5`. */
@@ -47,10 +53,10 @@ export interface GangPlan {
   readonly gpus: number;
   /** Pods the gang needs at least (sum of `minAvailable`). */
   readonly minPods: number;
-  /** Nodes the gang needs on its own, per pool, on empty pools as large as needed. */
+  /** Nodes the gang needs on its own, per pool, on pools as large as needed. */
   readonly nodesNeeded: readonly PoolNodes[];
   /**
-   * Why the gang can never be placed on these pools' SKUs.
+   * Why the gang can never be placed on this cluster's kinds of nodes.
    * @default - it can be placed on enough empty nodes
    */
   readonly impossible?: string;
@@ -58,15 +64,11 @@ export interface GangPlan {
 
 /** How far one autoscaler can go. */
 export interface AutoscalerPlan {
-  /** `scaling group <name>` or `clique <name>`. */
   readonly target: string;
   readonly templateReplicas: number;
   readonly maxReplicas: number;
-  /** Extra scaled gangs (scaling group) or extra pods (clique), over all PodCliqueSet replicas. */
   readonly extra: number;
-  /** How many of them fit after the template's gangs. */
   readonly extraPlaced: number;
-  /** GPUs of one extra gang or pod. */
   readonly gpusEach: number;
 }
 
@@ -80,21 +82,24 @@ export interface PodCliqueSetPlan {
   readonly autoscalers: readonly AutoscalerPlan[];
 }
 
-/** A gang that was not placed (the catalog's record, without its per-SKU node counts). */
-export type UnplacedGang = Omit<CatalogUnplacedGang, 'nodesNeeded'>;
+/** A pod on its node, for the report. */
+export interface PodPlacement {
+  readonly pod: string;
+  readonly gang: string;
+  readonly clique: string;
+  readonly node: string;
+  readonly gpus: number;
+}
 
 /** The cluster after one stage of placement. */
 export interface StagePlan {
-  /** Everything of this stage and the stages before it was placed. */
   readonly fits: boolean;
-  /** Gangs placed so far, in placement order. */
   readonly placed: readonly string[];
-  /** What did not fit in this stage. */
   readonly unplaced: readonly UnplacedGang[];
   readonly pools: readonly PoolUsage[];
   readonly gpusUsed: number;
-  /** Free GPUs on nodes that have GPUs allocated. */
   readonly gpusStranded: number;
+  readonly placements: readonly PodPlacement[];
 }
 
 /** Everything `plan` found. */
@@ -102,90 +107,25 @@ export interface PlanReport {
   /** True when the base gangs of every PodCliqueSet fit together (and every PodCliqueSet could be read). */
   readonly ok: boolean;
   readonly pools: readonly (PoolNodes & { readonly gpusPerNode: number })[];
+  /** The cluster model placed on. */
+  readonly cluster: ClusterModel;
   readonly podCliqueSets: readonly PodCliqueSetPlan[];
-  /**
-   * Nodes needed per pool, with pools as large as needed: for the base gangs, the template's replicas and the
-   * autoscalers' maximum. Gangs in `neverFit` are left out.
-   */
+  /** Nodes needed per pool, with pools as large as needed. Gangs in `neverFit` are left out. */
   readonly nodesNeeded: {
     readonly baseGangs: readonly PoolNodes[];
     readonly template: readonly PoolNodes[];
     readonly maximum: readonly PoolNodes[];
-    /** Gangs that fit on no number of nodes of these pools (a pod or a packed group too large for its domain). */
     readonly neverFit: readonly string[];
   };
   readonly baseGangs: StagePlan;
   readonly template: StagePlan;
   readonly maximum: StagePlan;
-  /** PodCliqueSets that could not be read, and inputs that could not be parsed. */
   readonly problems: readonly Finding[];
 }
 
-interface PcsGangs {
-  readonly src: SourceObject;
-  readonly info: PcsInfo;
-  readonly gangs: PodCliqueSetGangs;
-}
-
-/** Plans the PodCliqueSets of the input on the pools. Pure. */
-export function planObjects(input: LoadedInput, pools: readonly PlanPool[]): PlanReport {
-  const packPools = resolvePools(pools);
-  const problems: Finding[] = input.problems.map(p => ({
-    severity: 'error', file: p.file, line: p.line, objectLine: p.line, object: '-', field: '', message: p.message, fix: 'correct the YAML syntax', rule: 'yaml',
-  }));
-  const sets: PcsGangs[] = [];
-  for (const src of input.objects.filter(o => isKind(o.object, 'grove.io', 'PodCliqueSet'))) {
-    try {
-      sets.push({ src, info: readPcs(src.object), gangs: podCliqueSetGangs(src.object) });
-    } catch (e) {
-      if (!(e instanceof GroveValidationError)) throw e;
-      for (const p of e.problems) {
-        problems.push({
-          severity: 'error', file: src.file, line: src.lineOf(p.field), objectLine: src.line, object: p.constructPath, field: p.field,
-          message: `${p.message}${p.value === undefined ? '' : `, got ${JSON.stringify(p.value)}`}`,
-          fix: p.fix ?? 'run cdk8s-grove lint for details', rule: 'gangs',
-        });
-      }
-    }
-  }
-
-  const run = runStages(new Packer(packPools), sets);
-  const bound = Math.max(1, sum(sets.flatMap(s => s.gangs.maxGangs.map(g => g.pods.filter(p => p.gpus > 0).length))));
-  const unlimited = runStages(new Packer(packPools.map(p => ({ ...p, nodes: bound }))), sets);
-
-  const podCliqueSets: PodCliqueSetPlan[] = sets.map(s => {
-    const templateNames = new Set(s.gangs.gangs.map(g => g.name));
-    const shown = [...s.gangs.gangs, ...s.gangs.maxGangs.filter(g => !templateNames.has(g.name))];
-    return {
-      name: s.gangs.name,
-      file: s.src.file,
-      line: s.src.line,
-      replicas: s.gangs.replicas,
-      gangs: shown.map(g => gangPlan(g, templateNames.has(g.name), s, packPools)),
-      autoscalers: run.autoscalers.filter(a => a.set === s).map(a => a.plan),
-    };
-  });
-
-  return {
-    ok: problems.length === 0 && run.base.fits,
-    pools: packPools.map(p => ({ pool: p.name, sku: p.sku.name, nodes: p.nodes, gpusPerNode: p.sku.gpusPerNode })),
-    podCliqueSets,
-    nodesNeeded: {
-      baseGangs: usedNodes(unlimited.base.pools),
-      template: usedNodes(unlimited.template.pools),
-      maximum: usedNodes(unlimited.maximum.pools),
-      neverFit: podCliqueSets.flatMap(p => p.gangs.filter(g => g.impossible !== undefined).map(g => g.name)),
-    },
-    baseGangs: run.base,
-    template: run.template,
-    maximum: run.maximum,
-    problems,
-  };
-}
-
-/** Pools with their SKUs; names default to the SKU. */
-function resolvePools(pools: readonly PlanPool[]): PackPool[] {
-  const out: PackPool[] = [];
+/** The model of `--pool` flags: each pool as a `GpuNodePool` creates it by default. */
+export function poolsModel(pools: readonly PlanPool[]): ClusterModel {
+  const out: PoolModel[] = [];
   for (const p of pools) {
     const sku = findNodeSku(p.sku);
     if (sku === undefined) {
@@ -198,192 +138,112 @@ function resolvePools(pools: readonly PlanPool[]): PackPool[] {
     if (out.some(x => x.name === name)) {
       throw new UsageError(`two pools are named ${name}; give pools of the same SKU distinct names (NAME:SKU=N)`);
     }
-    out.push({ name, sku, nodes: p.nodes });
+    out.push(gpuPool(sku, p.nodes, {
+      name,
+      ...(p.name === undefined ? {} : { kaiNodePool: p.name }),
+      ...(sku.rdmaResource === undefined ? {} : { extendedResources: { [sku.rdmaResource]: sku.infinibandHcas } }),
+    }));
   }
-  return out;
+  return { pools: out };
+}
+
+interface PcsEntry {
+  readonly src: SourceObject;
+  readonly workload: SimWorkload;
+}
+
+/** Plans the PodCliqueSets of the input on a cluster model (or `--pool` pools). Pure. */
+export function planObjects(input: LoadedInput, cluster: ClusterModel | readonly PlanPool[]): PlanReport {
+  const model = Array.isArray(cluster) ? poolsModel(cluster as readonly PlanPool[]) : cluster as ClusterModel;
+  const problems: Finding[] = input.problems.map(p => ({
+    severity: 'error', file: p.file, line: p.line, objectLine: p.line, object: '-', field: '', message: p.message, fix: 'correct the YAML syntax', rule: 'yaml',
+  }));
+  const sets: PcsEntry[] = [];
+  for (const src of input.objects.filter(o => isKind(o.object, 'grove.io', 'PodCliqueSet'))) {
+    try {
+      sets.push({ src, workload: readWorkload(src.object, { kaiNodePoolLabelKey: model.kaiNodePoolLabelKey }) });
+    } catch (e) {
+      if (!(e instanceof GroveValidationError)) throw e;
+      for (const p of e.problems) {
+        problems.push({
+          severity: 'error', file: src.file, line: src.lineOf(p.field), objectLine: src.line, object: p.constructPath, field: p.field,
+          message: `${p.message}${p.value === undefined ? '' : `, got ${JSON.stringify(p.value)}`}`,
+          fix: p.fix ?? 'run cdk8s-grove lint for details', rule: 'gangs',
+        });
+      }
+    }
+  }
+  const workloads = sets.map(s => s.workload);
+  const run = simulate(model, workloads);
+  const bound = Math.max(1, sum(workloads.flatMap(w => w.maximum.map(g => g.pods.length))));
+  const large = scaled(model, bound);
+  const unlimited = simulate(large, workloads);
+
+  const podCliqueSets: PodCliqueSetPlan[] = sets.map(s => {
+    const w = s.workload;
+    const templateNames = new Set(w.template.map(g => g.name));
+    const shown = [...w.template, ...w.maximum.filter(g => !templateNames.has(g.name))];
+    const catalogGang = new Map(w.gangs.maxGangs.map(g => [g.name, g]));
+    return {
+      name: w.name,
+      file: s.src.file,
+      line: s.src.line,
+      replicas: w.gangs.replicas,
+      gangs: shown.map(g => {
+        const { baseGang: _base, ...solo } = g;
+        const alone = simulate(scaled(model, Math.max(1, g.pods.length)), [{ ...w, template: [solo], maximum: [solo] }]);
+        const failure = alone.base.unplaced[0] ?? alone.template.unplaced[0];
+        return {
+          name: g.name,
+          kind: g.kind,
+          atTemplate: templateNames.has(g.name),
+          pods: g.pods.length,
+          gpus: sum(g.pods.map(p => p.requests[GPU] ?? 0)),
+          minPods: catalogGang.get(g.name)?.minPods ?? g.pods.length,
+          nodesNeeded: failure === undefined ? usedNodes(alone.template.pools) : [],
+          ...(failure === undefined ? {} : { impossible: failure.reason }),
+        };
+      }),
+      autoscalers: run.autoscalers.filter(a => a.podCliqueSet === w.name)
+        .map(a => ({ target: a.target, templateReplicas: a.templateReplicas, maxReplicas: a.maxReplicas, extra: a.extra, extraPlaced: a.extraPlaced, gpusEach: a.gpusEach })),
+    };
+  });
+
+  return {
+    ok: problems.length === 0 && run.base.fits,
+    pools: model.pools.map(p => ({ pool: p.name, sku: p.sku ?? p.name, nodes: p.nodes, gpusPerNode: p.allocatable[GPU] ?? 0 })),
+    cluster: model,
+    podCliqueSets,
+    nodesNeeded: {
+      baseGangs: usedNodes(unlimited.base.pools),
+      template: usedNodes(unlimited.template.pools),
+      maximum: usedNodes(unlimited.maximum.pools),
+      neverFit: podCliqueSets.flatMap(p => p.gangs.filter(g => g.impossible !== undefined).map(g => g.name)),
+    },
+    baseGangs: stagePlan(run.base),
+    template: stagePlan(run.template),
+    maximum: stagePlan(run.maximum),
+    problems,
+  };
+}
+
+/** The model with every pool at `nodes` nodes. */
+function scaled(model: ClusterModel, nodes: number): ClusterModel {
+  return { ...model, pools: model.pools.map(p => ({ ...p, nodes: Math.max(p.nodes, nodes) })) };
 }
 
 function usedNodes(usage: readonly PoolUsage[]): PoolNodes[] {
   return usage.filter(u => u.nodesUsed > 0).map(u => ({ pool: u.name, sku: u.sku, nodes: u.nodesUsed }));
 }
 
-/** One gang, with the nodes it needs on its own. */
-function gangPlan(gang: PodGang, atTemplate: boolean, set: PcsGangs, pools: readonly PackPool[]): GangPlan {
-  const gpuPods = gang.pods.filter(p => p.gpus > 0).length;
-  const alone = new Packer(pools.map(p => ({ ...p, nodes: Math.max(1, gpuPods) })));
-  const failure = alone.place(gangUnit(set, gang));
+function stagePlan(s: StageResult): StagePlan {
+  const { placements, ...rest } = s;
   return {
-    name: gang.name,
-    kind: gang.kind,
-    atTemplate,
-    pods: gang.pods.length,
-    gpus: gang.gpus,
-    minPods: gang.minPods,
-    nodesNeeded: failure === undefined ? usedNodes(alone.usage()) : [],
-    ...(failure === undefined ? {} : { impossible: failure.reason }),
+    ...rest,
+    placements: placements.map(p => ({ pod: p.pod.name, gang: p.pod.gang, clique: p.pod.clique, node: p.node, gpus: p.pod.requests[GPU] ?? 0 })),
   };
 }
 
-/**
- * A gang as pack units: the gang (PodCliqueSet constraint; for a scaled gang the scaling group's, else the
- * PodCliqueSet's), its scaling-group replicas (their constraint) and its PodCliques (their constraint).
- */
-export function gangUnit(set: { readonly info: PcsInfo; readonly gangs: PodCliqueSetGangs }, gang: PodGang): PackUnit {
-  const { info } = set;
-  const prefix = `${gang.podCliqueSet}-${gang.replicaIndex}`;
-  const cliqueUnit = (fqn: string, name: string, label: string): PackUnit => {
-    const clique = info.cliques.find(c => c.name === name);
-    const domain = requiredDomain(clique?.topologyConstraint);
-    return { id: fqn, label, ...(domain === undefined ? {} : { domain }), pods: gang.pods.filter(p => p.podClique === fqn), children: [] };
-  };
-  const groupUnit = (name: string, j: number, id: string, label: string, domain: string | undefined): PackUnit => {
-    const group = set.gangs.scalingGroups.find(g => g.name === name);
-    return {
-      id,
-      label,
-      ...(domain === undefined ? {} : { domain }),
-      pods: [],
-      children: (group?.cliqueNames ?? []).map(c => cliqueUnit(`${prefix}-${name}-${j}-${c}`, c, `clique ${c} of scaling group ${name} replica ${j}`)),
-    };
-  };
-  const groupDomain = (name: string): string | undefined => requiredDomain(info.scalingGroups.find(g => g.name === name)?.topologyConstraint);
-  const pcsDomain = requiredDomain(info.topologyConstraint);
-
-  let root: PackUnit;
-  if (gang.kind === 'scaled') {
-    const name = gang.scalingGroup as string;
-    root = groupUnit(name, gang.scalingGroupReplica as number, gang.name, `scaled gang ${gang.name}`, groupDomain(name) ?? pcsDomain);
-  } else {
-    const children: PackUnit[] = set.gangs.cliques.filter(c => c.scalingGroup === undefined)
-      .map(c => cliqueUnit(`${prefix}-${c.name}`, c.name, `clique ${c.name}`));
-    for (const g of set.gangs.scalingGroups) {
-      for (let j = 0; j < g.minAvailable; j++) {
-        children.push(groupUnit(g.name, j, `${prefix}-${g.name}-${j}`, `scaling group ${g.name} replica ${j}`, groupDomain(g.name)));
-      }
-    }
-    root = { id: gang.name, label: `gang ${gang.name}`, ...(pcsDomain === undefined ? {} : { domain: pcsDomain }), pods: [], children };
-  }
-  // Every pod belongs to a unit; anything the naming did not match stays with the gang.
-  const covered = new Set(unitPods(root).map(p => p.name));
-  const rest = gang.pods.filter(p => !covered.has(p.name));
-  return rest.length === 0 ? root : { ...root, pods: [...root.pods, ...rest] };
-}
-
-interface StageRun {
-  readonly base: StagePlan;
-  readonly template: StagePlan;
-  readonly maximum: StagePlan;
-  readonly autoscalers: { readonly set: PcsGangs; readonly plan: AutoscalerPlan }[];
-}
-
-/** Places base gangs, then scaled gangs, then autoscaler growth, snapshotting the pools after each stage. */
-function runStages(packer: Packer, sets: readonly PcsGangs[]): StageRun {
-  const placed: string[] = [];
-  const placedSet = new Set<string>();
-  const setOf = new Map<PodGang, PcsGangs>();
-  for (const s of sets) {
-    for (const g of [...s.gangs.gangs, ...s.gangs.maxGangs]) setOf.set(g, s);
-  }
-  const placeGang = (gang: PodGang): UnplacedGang | undefined => {
-    const set = setOf.get(gang) as PcsGangs;
-    if (gang.baseGang !== undefined && !placedSet.has(gang.baseGang)) {
-      return unplaced(gang, `gang ${gang.name} waits for its base gang ${gang.baseGang}, which was not placed`);
-    }
-    const failure = packer.place(gangUnit(set, gang));
-    if (failure === undefined) {
-      placed.push(gang.name);
-      placedSet.add(gang.name);
-      return undefined;
-    }
-    return unplaced(gang, `gang ${gang.name} (${plural(gang.pods.length, 'pod')}, ${gang.gpus} GPUs) does not fit: ${capacityReason(packer, set, gang, failure.reason)}`);
-  };
-  let fitsSoFar = true;
-  const stage = (failed: UnplacedGang[]): StagePlan => {
-    const pools = packer.usage();
-    fitsSoFar = fitsSoFar && failed.length === 0;
-    return {
-      fits: fitsSoFar,
-      placed: [...placed],
-      unplaced: failed,
-      pools,
-      gpusUsed: sum(pools.map(p => p.gpusUsed)),
-      gpusStranded: sum(pools.map(p => p.gpusStranded)),
-    };
-  };
-
-  const all = sets.flatMap(s => s.gangs.gangs);
-  const base = stage(all.filter(g => g.kind === 'base').map(placeGang).filter(isDefined));
-  const template = stage(all.filter(g => g.kind === 'scaled').map(placeGang).filter(isDefined));
-
-  const autoscalers: { set: PcsGangs; plan: AutoscalerPlan }[] = [];
-  const growthFailures: UnplacedGang[] = [];
-  for (const s of sets) {
-    const initialPods = new Set(s.gangs.gangs.flatMap(g => g.pods.map(p => p.name)));
-    const counts = new Map<string, { extra: number; placed: number; gpus: number }>();
-    for (const gang of s.gangs.maxGangs.filter(g => g.kind === 'base')) {
-      const extra = gang.pods.filter(p => !initialPods.has(p.name));
-      const left: typeof extra = [];
-      for (const pod of extra) {
-        const c = counts.get(pod.clique) ?? { extra: 0, placed: 0, gpus: pod.gpus };
-        c.extra++;
-        if (placedSet.has(gang.name) && packer.placeExtraPod(pod.podClique, pod)) c.placed++;
-        else left.push(pod);
-        counts.set(pod.clique, c);
-      }
-      if (left.length > 0) {
-        growthFailures.push({
-          gang: gang.name, kind: 'autoscaled-pods', pods: left.length, gpus: sum(left.map(p => p.gpus)),
-          reason: placedSet.has(gang.name)
-            ? `${left.length} of ${extra.length} autoscaled pod(s) of gang ${gang.name} find no node with enough free GPUs`
-            : `autoscaled pods of gang ${gang.name} wait for the gang, which was not placed`,
-        });
-      }
-    }
-    for (const c of s.gangs.cliques.filter(x => x.scalingGroup === undefined && x.maxReplicas > x.replicas)) {
-      const n = counts.get(c.name) ?? { extra: 0, placed: 0, gpus: c.gpusPerPod };
-      autoscalers.push({
-        set: s,
-        plan: { target: `clique ${c.name}`, templateReplicas: c.replicas, maxReplicas: c.maxReplicas, extra: n.extra, extraPlaced: n.placed, gpusEach: c.gpusPerPod },
-      });
-    }
-    const templateNames = new Set(s.gangs.gangs.map(g => g.name));
-    for (const g of s.gangs.scalingGroups.filter(x => x.maxReplicas > x.replicas)) {
-      const extra = s.gangs.maxGangs.filter(x => x.kind === 'scaled' && x.scalingGroup === g.name && !templateNames.has(x.name));
-      let ok = 0;
-      for (const gang of extra) {
-        const failure = placeGang(gang);
-        if (failure === undefined) ok++;
-        else growthFailures.push(failure);
-      }
-      autoscalers.push({
-        set: s,
-        plan: { target: `scaling group ${g.name}`, templateReplicas: g.replicas, maxReplicas: g.maxReplicas, extra: extra.length, extraPlaced: ok, gpusEach: extra[0]?.gpus ?? 0 },
-      });
-    }
-  }
-  return { base, template, maximum: stage(growthFailures), autoscalers };
-}
-
-/** Why a gang does not fit: what it needs on its own versus what the pools have left. */
-function capacityReason(packer: Packer, set: PcsGangs, gang: PodGang, reason: string): string {
-  const gpuPods = gang.pods.filter(p => p.gpus > 0).length;
-  const alone = new Packer(packer.pools.map(p => ({ ...p, nodes: Math.max(1, gpuPods) })));
-  const failure = alone.place(gangUnit(set, gang));
-  if (failure !== undefined) {
-    return `it can never fit on these pools: ${failure.reason}`;
-  }
-  const needs = usedNodes(alone.usage()).map(n => `${n.nodes} ${n.sku} node(s)`).join(' and ');
-  const have = packer.usage().map((u, i) => `pool ${u.name} has ${packer.emptyNodes(i)} empty of ${u.nodes} node(s) and ${u.gpusFree} free GPUs`).join('; ');
-  return `needs ${needs} on its own; ${have}${reason.includes('pack.required') ? ` (${reason})` : ''}`;
-}
-
-function unplaced(gang: PodGang, reason: string): UnplacedGang {
-  return { gang: gang.name, kind: gang.kind, pods: gang.pods.length, gpus: gang.gpus, reason };
-}
-
-function isDefined<T>(x: T | undefined): x is T {
-  return x !== undefined;
-}
 
 /** `Standard_ND96isr_H100_v5=4` or `NAME:Standard_ND96isr_H100_v5=4`. */
 export function parsePoolFlag(flag: string): PlanPool {
@@ -415,73 +275,51 @@ export function readPoolsFile(file: string, io: InputIo): PlanPool[] {
   return Array.isArray(parsed) ? parsed : parsed.pools;
 }
 
-/** The text report. */
-export function formatPlanText(report: PlanReport): string {
-  const lines: string[] = [];
-  const nodeText = (nodes: readonly PoolNodes[]): string => (nodes.length === 0 ? '0 nodes' : nodes.map(n => `${n.nodes} ${n.pool === n.sku ? n.sku : `${n.sku} (pool ${n.pool})`}`).join(' + '));
-  for (const f of report.problems) lines.push(formatFinding(f));
-  if (report.problems.length > 0) lines.push('');
-  for (const pcs of report.podCliqueSets) {
-    lines.push(`PodCliqueSet ${pcs.name} (${pcs.file}:${pcs.line}): ${plural(pcs.replicas, 'replica')}`);
-    const rows = pcs.gangs.map(g => [
-      g.name, g.kind + (g.atTemplate ? '' : ' (autoscaled)'), String(g.pods), String(g.gpus),
-      g.impossible === undefined ? nodeText(g.nodesNeeded) : `never fits: ${g.impossible}`,
-    ]);
-    lines.push(...table(['gang', 'kind', 'pods', 'GPUs', 'nodes needed on its own'], rows).map(l => `  ${l}`));
-    if (pcs.gangs.length === 0) lines.push('  no gangs: spec.replicas is 0');
-    for (const a of pcs.autoscalers) {
-      const unit = a.target.startsWith('clique') ? 'pod' : 'scaled gang';
-      const gpus = a.gpusEach === 0 ? 'no GPUs' : `${a.gpusEach} GPUs each`;
-      lines.push(`  autoscaler: ${a.target} ${a.templateReplicas} -> ${a.maxReplicas} replicas: ${a.extraPlaced} of ${plural(a.extra, `extra ${unit}`)} fit (${gpus})`);
-    }
-    lines.push('');
+/** Reads `--cluster FILE` (see `lib/cluster/file.ts`). */
+export function readClusterFile(file: string, io: InputIo): ClusterModel {
+  let data: unknown;
+  try {
+    data = parse(fs.readFileSync(path.resolve(io.cwd, file), 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read the cluster file ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  lines.push(`pools: ${report.pools.map(p => `${p.pool === p.sku ? p.sku : `${p.pool} (${p.sku})`} ${plural(p.nodes, 'node')} x ${p.gpusPerNode} GPUs`).join(', ')}`);
-  lines.push(`nodes needed: base gangs ${nodeText(report.nodesNeeded.baseGangs)}; template replicas ${nodeText(report.nodesNeeded.template)}; `
-    + `autoscaler maximum ${nodeText(report.nodesNeeded.maximum)}`
-    + `${report.nodesNeeded.neverFit.length === 0 ? '' : ` (leaving out ${report.nodesNeeded.neverFit.join(', ')}, which never fit${report.nodesNeeded.neverFit.length === 1 ? 's' : ''})`}`);
-  const stageText = (name: string, s: StagePlan): string => {
-    const used = s.pools.map(p => `${p.nodesUsed} of ${p.nodes} ${p.name === p.sku ? p.sku : `pool ${p.name}`} nodes`).join(', ');
-    return s.fits
-      ? `${name}: fit (${plural(s.placed.length, 'gang')} placed, ${s.gpusUsed} GPUs on ${used}; ${s.gpusStranded} GPUs stranded)`
-      : `${name}: DO NOT FIT (${plural(s.placed.length, 'gang')} placed, ${s.gpusUsed} GPUs on ${used}; ${s.gpusStranded} GPUs stranded)`
-        + `${s.unplaced.length === 0 ? ': an earlier stage does not fit' : `: ${s.unplaced.map(u => u.reason).join('; ')}`}`;
-  };
-  lines.push(stageText('base gangs', report.baseGangs));
-  lines.push(stageText('template replicas', report.template));
-  lines.push(stageText('autoscaler maximum', report.maximum));
-  lines.push(report.ok ? 'plan: the base gangs fit' : `plan: ${report.problems.length > 0 ? 'some PodCliqueSets could not be read' : 'the base gangs do not fit'}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map(r => r[i].length)));
-  const numeric = [false, false, true, true, false];
-  return all.map(r => r.map((c, i) => (i === r.length - 1 ? c : numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
+  try {
+    return clusterModelFromFile(data);
+  } catch (e) {
+    if (e instanceof ClusterFileError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** `cdk8s-grove plan`. */
 export const PLAN_COMMAND: CommandSpec = {
   name: 'plan',
-  summary: 'show the PodGangs of each PodCliqueSet and whether they fit on GPU node pools',
-  usage: 'cdk8s-grove plan --pool SKU=NODES... [options] PATH...',
+  summary: 'place the PodGangs of each PodCliqueSet on a cluster model, with why each unplaced pod stays Pending',
+  usage: 'cdk8s-grove plan (--pool SKU=NODES... | --cluster FILE) [options] PATH...',
   description: `
 For each PodCliqueSet: its gangs (base and scaled, up to the autoscalers' maximum) with pods, GPUs and the nodes
-each needs on its own; then whether the base gangs fit together on the pools, whether the template's replicas
-fit, how far the autoscalers can go, and how many GPUs are stranded (free on partly used nodes).
+each needs on its own; then whether the base gangs can be placed together, whether the template's replicas can,
+how far the autoscalers can go, and how many GPUs are stranded (free on partly used nodes).
 
-Packing counts nvidia.com/gpu per node (a pod never spans nodes) and keeps each group with a pack.required
-constraint inside one domain: host/numa = one node, rack = one NVLink domain (GB200 NVL72) or else one pool,
-other domains = one pool (one InfiniBand fabric), zone/region/datacenter = anywhere.
+Each gang is placed all or nothing, pod by pod, with the filters kube-scheduler and KAI apply: the KAI node
+pool (shard) of the gang, taints and tolerations, nodeSelector and required node affinity, and CPU, memory,
+ephemeral storage, GPUs, extended resources and pods against each node's allocatable. A pod that finds no node
+gets the scheduler's own answer ("0/4 nodes are available: 4 node(s) had untolerated taint {...}").
+Groups with a pack.required constraint stay inside one domain: host/numa = one node, rack = one NVLink domain
+(GB200 NVL72) or else one pool, other domains = one pool (one InfiniBand fabric), zone/region/datacenter = anywhere.
 
-Pools: --pool SKU=NODES or --pool NAME:SKU=NODES (repeatable), or --pools FILE with a YAML list of
-{name, sku, nodes}. Known SKUs: ${nodeSkus().map((s: NodeSku) => s.name).join(', ')}.
+Cluster: --cluster FILE (a YAML cluster model: pools with SKU or allocatable, labels, taints, KAI node pool),
+or --pool SKU=NODES / --pool NAME:SKU=NODES (repeatable) / --pools FILE ({name, sku, nodes} list): pools as a
+GpuNodePool creates them (AKS labels, taint nvidia.com/gpu=present:NoSchedule, allocatable after AKS's
+reservations, the SKU's rdma/ib devices; a named pool carries kai.scheduler/node-pool=NAME, an unnamed one is
+in KAI's default shard). Known SKUs: ${nodeSkus().map(s => s.name).join(', ')}.
+Formats: text, json, svg (a picture of pools, nodes and pods) and mermaid.
 Exit status: 0 when the base gangs fit, 1 when a base gang cannot fit (or a PodCliqueSet cannot be read), 2 bad usage.`,
   options: [
-    formatOption(['text', 'json']),
+    formatOption(['text', 'json', 'svg', 'mermaid']),
     { name: 'pool', kind: 'list', valueName: '[NAME:]SKU=NODES', description: 'a GPU node pool' },
     { name: 'pools', kind: 'value', valueName: 'FILE', description: 'YAML file with a list of pools ({name, sku, nodes})' },
+    { name: 'cluster', kind: 'value', valueName: 'FILE', description: 'YAML cluster model (pools, labels, taints, allocatable)' },
     HELP_OPTION,
   ],
   run(args: ParsedArgs, io: Io): number {
@@ -491,12 +329,21 @@ Exit status: 0 when the base gangs fit, 1 when a base gang cannot fit (or a PodC
     const pools = [...(args.lists.get('pool') ?? []).map(parsePoolFlag)];
     const poolsFile = args.values.get('pools');
     if (poolsFile !== undefined) pools.push(...readPoolsFile(poolsFile, io));
-    if (pools.length === 0) {
-      throw new UsageError('plan needs node pools: --pool SKU=NODES (e.g. --pool Standard_ND96isr_H100_v5=4) or --pools FILE');
+    const clusterFile = args.values.get('cluster');
+    if (clusterFile !== undefined && pools.length > 0) {
+      throw new UsageError('give either --cluster FILE or --pool/--pools, not both');
     }
+    if (clusterFile === undefined && pools.length === 0) {
+      throw new UsageError('plan needs node pools: --pool SKU=NODES (e.g. --pool Standard_ND96isr_H100_v5=4), --pools FILE or --cluster FILE');
+    }
+    const model = clusterFile === undefined ? poolsModel(pools) : readClusterFile(clusterFile, io);
     const input = loadInputs(args.positionals, io);
-    const report = planObjects(input, pools);
-    io.stdout(args.values.get('format') === 'json' ? toJson({ command: 'plan', ...report }) : formatPlanText(report));
+    const report = planObjects(input, model);
+    const format = args.values.get('format') ?? 'text';
+    io.stdout(format === 'json' ? toJson({ command: 'plan', ...report })
+      : format === 'svg' ? placementSvg(report)
+        : format === 'mermaid' ? placementMermaid(report)
+          : formatPlanText(report));
     return report.ok ? EXIT_OK : EXIT_PROBLEMS;
   },
 };

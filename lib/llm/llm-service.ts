@@ -14,6 +14,7 @@ import { EnvValue, ResourceAmount } from '../grove/container';
 import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
 import { PodCliqueSet } from '../grove/pod-clique-set';
 import { Scheduler } from '../grove/scheduler';
+import { GPU_TOLERATION } from '../grove/volume';
 import { ITopologyBinding } from '../grove/topology';
 import { MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
 import { integerProblems } from '../private/validation';
@@ -461,6 +462,8 @@ export abstract class LlmService extends Construct {
       containers: [launch.container],
       volumes: launch.volumes,
       labels: this.componentLabels('frontend', 'frontend'),
+      // The frontend is in the base gang, one KAI PodGroup judged by one shard: the GPU nodes' (README "Placement").
+      tolerations: [GPU_TOLERATION],
     });
   }
 

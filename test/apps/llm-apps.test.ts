@@ -4,7 +4,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { DeepseekR1Disagg, Llama70bMultinode, Qwen3Disagg } from '../../apps/llm';
-import { admit, catalog, DEFAULT_OPERATOR_CONFIG } from '../../lib';
+import { admit, catalog, cluster, DEFAULT_OPERATOR_CONFIG } from '../../lib';
 import { describeWithReference } from '../support/reference';
 import { expectSchemaValid } from '../support/schema';
 
@@ -17,6 +17,12 @@ function synth(chart: Chart) {
 }
 
 const H100 = 'Standard_ND96isr_H100_v5';
+
+/** Places the PodCliqueSet on `nodes` ND96isr_H100_v5 nodes with the SR-IOV RDMA plugin (8 rdma/ib per node). */
+function place(pcs: unknown, nodes: number) {
+  const model = { pools: [cluster.gpuPool(H100, nodes, { extendedResources: { 'rdma/ib': 8 } })] };
+  return cluster.simulate(model, [cluster.readWorkload(pcs)]);
+}
 
 describe('qwen3-disagg', () => {
   const { objects, pcs, clique, main } = synth(new Qwen3Disagg(new App(), 'qwen3-disagg'));
@@ -37,8 +43,9 @@ describe('qwen3-disagg', () => {
     const gangs = catalog.podCliqueSetGangs(pcs);
     expect(gangs.gangs.map(g => [g.name, g.kind, g.pods.length, g.gpus])).toEqual([['qwen3-0', 'base', 4, 3]]);
     expect(gangs.maxGpus).toBe(5);
-    const plan = catalog.fitPodCliqueSets([pcs], [{ sku: H100, nodes: 1 }]);
-    expect(plan.initial.fits && plan.atMaximum.fits).toBe(true);
+    const plan = place(pcs, 1);
+    expect(plan.maximum.fits).toBe(true);
+    expect(new Set(plan.maximum.placements.map(p => p.node))).toEqual(new Set([`${H100}-0`]));
   });
 });
 
@@ -69,10 +76,10 @@ describe('llama-70b-multinode', () => {
       ['llama-70b-0', 'base', 3, 16],
       ['llama-70b-0-worker-0', 'scaled', 2, 16],
     ]);
-    const enough = catalog.fitPodCliqueSets([pcs], [{ sku: H100, nodes: 4 }]);
-    expect(enough.initial.fits).toBe(true);
-    expect(enough.initial.nodesUsed).toEqual({ [H100]: 4 });
-    expect(catalog.fitPodCliqueSets([pcs], [{ sku: H100, nodes: 3 }]).initial.fits).toBe(false);
+    const enough = place(pcs, 4);
+    expect(enough.template.fits).toBe(true);
+    expect(enough.template.pools.map(p => p.nodesUsed)).toEqual([4]);
+    expect(place(pcs, 3).template.fits).toBe(false);
   });
 });
 
@@ -95,8 +102,8 @@ describe('deepseek-r1-disagg', () => {
   });
 
   test('the service needs four ND96isr_H100_v5 nodes to start', () => {
-    expect(catalog.fitPodCliqueSets([pcs], [{ sku: H100, nodes: 4 }]).initial.fits).toBe(true);
-    expect(catalog.fitPodCliqueSets([pcs], [{ sku: H100, nodes: 3 }]).initial.fits).toBe(false);
+    expect(place(pcs, 4).template.fits).toBe(true);
+    expect(place(pcs, 3).template.fits).toBe(false);
   });
 });
 

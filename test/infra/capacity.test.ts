@@ -1,5 +1,7 @@
 import { APPS, AppRegistry } from '../../infra/apps';
 import { capacityProblems, CapacityPool, capacityReport, rdmaProblems } from '../../infra/capacity';
+import { stackClusterModel } from '../../infra/cluster-model';
+import { readWorkload, simulate } from '../../lib/cluster';
 import { parseStackConfig } from '../../infra/config';
 import { StackPreflightError } from '../../infra/errors';
 import { preflight, runProgram, synthesizeApps } from '../../infra/program';
@@ -25,8 +27,8 @@ describe('capacityProblems', () => {
     const problems = capacityProblems([app('tiny', { decodePods: 2 })], DEV_POOLS);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ constructPath: 'tiny/PodCliqueSet/inference/llm', field: 'gang llm-0' });
-    expect(problems[0].message).toMatch(/^can never be scheduled to start: the workloads of this KAI shard need 3 Standard_ND96isr_H100_v5 node\(s\) in pool h100, which allows 2 \(maxCount\); gang llm-0 \(4 pod\(s\), 24 GPU\(s\)\) does not fit/);
-    expect(problems[0].fix).toBe('raise the maxCount of GPU pool h100 to 3 (288 vCPUs of standardNDSH100v5Family quota), or lower the replicas or GPUs per pod');
+    expect(problems[0].message).toMatch(/^can never be scheduled to start: the workloads need 3 Standard_ND96isr_H100_v5 node\(s\) in pool h100, which allows 2 \(maxCount\); gang llm-0 \(4 pod\(s\), 24 GPU\(s\)\) cannot be placed: pod llm-0-prefill-0: 0\/2 nodes are available: 2 Insufficient nvidia\.com\/gpu\.$/);
+    expect(problems[0].fix).toBe('raise the maxCount of GPU pool h100 to 3 (288 vCPUs of standardNDSH100v5Family quota), or lower the replicas or the resources per pod');
   });
 
   test('fails when what the autoscalers may add does not fit on top', () => {
@@ -34,7 +36,7 @@ describe('capacityProblems', () => {
     const problems = capacityProblems([app('tiny', { decodeMaxReplicas: 2 })], DEV_POOLS);
     expect(problems).toHaveLength(1);
     expect(problems[0].field).toBe('gang llm-0-dec-0');
-    expect(problems[0].message).toMatch(/^can never be scheduled at the autoscaler maximum: the workloads of this KAI shard need 3 Standard_ND96isr_H100_v5 node\(s\) in pool h100, which allows 2/);
+    expect(problems[0].message).toMatch(/^can never be scheduled at the autoscaler maximum: the workloads need 3 Standard_ND96isr_H100_v5 node\(s\) in pool h100, which allows 2/);
     expect(problems[0].fix).toBe('raise the maxCount of GPU pool h100 to 3 (288 vCPUs of standardNDSH100v5Family quota), or lower the autoscalers\' maxReplicas');
   });
 
@@ -48,7 +50,9 @@ describe('capacityProblems', () => {
   test('fails a pod that asks for more GPUs than a node has, whatever the node count', () => {
     const problems = capacityProblems([app('tiny', { prefillGpus: 16 })], DEV_POOLS);
     expect(problems).toEqual([expect.objectContaining({ constructPath: 'tiny/PodCliqueSet/inference/llm', field: 'gang llm-0' })]);
-    expect(problems[0].message).toMatch(/requests 16 GPUs but Standard_ND96isr_H100_v5 has 8 per node; a pod never spans nodes/);
+    expect(problems[0].message).toBe('can never be scheduled to start, however many nodes the pools have: gang llm-0 (3 pod(s), 24 GPU(s)) cannot be placed: '
+      + 'pod llm-0-prefill-0: 0/2 nodes are available: 2 Insufficient nvidia.com/gpu.');
+    expect(problems[0].fix).toMatch(/^request less per pod than one node's allocatable/);
   });
 
   test('workloads of one shard compete for its nodes; the one that does not fit is named', () => {
@@ -72,13 +76,27 @@ describe('capacityProblems', () => {
 
   test('fails a GPU workload when no pool is in its shard, or there is no GPU pool at all', () => {
     expect(capacityProblems([app('tiny', { nodePool: 'a100' })], DEV_POOLS)).toEqual([expect.objectContaining({
-      field: 'gpus',
-      message: 'requests 16 GPU(s) (16 at the autoscaler maximum) but no GPU pool is in KAI node pool "a100"',
+      field: 'gang llm-0',
+      message: 'can never be scheduled to start, however many nodes the pools have: gang llm-0 (3 pod(s), 16 GPU(s)) cannot be placed: '
+        + "pod llm-0-prefill-0: 0/2 nodes are available: 2 node(s) didn't match the KAI node pool a100.",
+      fix: expect.stringMatching(/^add a pool to the gang's KAI node pool/),
     })]);
     expect(capacityProblems([app('tiny', { nodePool: null })], DEV_POOLS)[0].message)
-      .toBe('requests 16 GPU(s) (16 at the autoscaler maximum) but no GPU pool is in the default KAI shard');
+      .toContain("0/2 nodes are available: 2 node(s) didn't match the KAI default node pool.");
     expect(capacityProblems([app('tiny', { schedulerName: 'default-scheduler' })], [])[0].message)
-      .toBe('requests 16 GPU(s) (16 at the autoscaler maximum) but the stack has no GPU pool');
+      .toContain('pod llm-0-prefill-0: 0/0 nodes are available.');
+  });
+
+  test('a CPU-only router in the base gang that does not tolerate the GPU taint fails the check, naming the taint', () => {
+    // GIVEN the dev pools: GPU nodes only in shard h100, all tainted nvidia.com/gpu=present:NoSchedule
+    const problems = capacityProblems([app('tiny', { routerTolerates: false })], DEV_POOLS);
+    expect(problems).toEqual([expect.objectContaining({
+      constructPath: 'tiny/PodCliqueSet/inference/llm',
+      field: 'gang llm-0',
+      message: 'can never be scheduled to start, however many nodes the pools have: gang llm-0 (3 pod(s), 16 GPU(s)) cannot be placed: '
+        + 'pod llm-0-router-0: 0/2 nodes are available: 2 node(s) had untolerated taint {nvidia.com/gpu: present}.',
+      fix: expect.stringContaining('toleration for nvidia.com/gpu=present'),
+    })]);
   });
 
   test('CPU-only workloads need no GPU pool', () => {
@@ -181,7 +199,7 @@ describe('the program runs the capacity check before declaring anything', () => 
       raw.gpuPools[0].maxCount = 2;
       raw.apps = ['tiny'];
     }, { ...APPS, tiny: tinyApp({ decodePods: 2 }) });
-    expect(error.message).toMatch(/^a workload can never fit the GPU pools \(1 problem\):\n {2}\[tiny\/PodCliqueSet\/inference\/llm\] gang llm-0: can never be scheduled to start: the workloads of this KAI shard need 3 Standard_ND96isr_H100_v5 node\(s\) in pool h100, which allows 2 \(maxCount\)/);
+    expect(error.message).toMatch(/^a workload can never fit the GPU pools \(1 problem\):\n {2}\[tiny\/PodCliqueSet\/inference\/llm\] gang llm-0: can never be scheduled to start: the workloads need 3 Standard_ND96isr_H100_v5 node\(s\) in pool h100, which allows 2 \(maxCount\)/);
   });
 
   test('fails config whose GPU pool VM size the catalog does not know', () => {
@@ -192,7 +210,7 @@ describe('the program runs the capacity check before declaring anything', () => 
 });
 
 describe('the example apps on the dev stack\'s H100 pool', () => {
-  const H100_FIX = 'or lower the replicas or GPUs per pod';
+  const H100_FIX = 'or lower the replicas or the resources per pod';
 
   test('fails the dev stack with maxCount 3, naming the app, the gang, the nodes it needs and the fix', async () => {
     // GIVEN the dev stack (qwen3-disagg and llama-70b-multinode in KAI shard h100) with 3 nodes instead of 5
@@ -202,9 +220,9 @@ describe('the example apps on the dev stack\'s H100 pool', () => {
     expect(error.message).toBe([
       'a workload can never fit the GPU pools (1 problem):',
       '  [llama-70b-multinode/PodCliqueSet/inference/llama-70b] gang llama-70b-0-worker-0: can never be scheduled to start: '
-        + 'the workloads of this KAI shard need 5 Standard_ND96isr_H100_v5 node(s) in pool h100, which allows 3 (maxCount); '
-        + 'gang llama-70b-0-worker-0 (2 pod(s), 16 GPU(s)) does not fit: needs 2 Standard_ND96isr_H100_v5 node(s) on its own; '
-        + 'pool h100 has 0 empty of 3 node(s) and 5 free GPU(s); '
+        + 'the workloads need 5 Standard_ND96isr_H100_v5 node(s) in pool h100, which allows 3 (maxCount); '
+        + 'gang llama-70b-0-worker-0 (2 pod(s), 16 GPU(s)) cannot be placed: pod llama-70b-0-worker-1-worker-ldr-0: 0/6 nodes are available: '
+        + '3 Insufficient cpu, 3 Insufficient memory, 3 Insufficient nvidia.com/gpu, 3 node(s) didn\'t match the KAI node pool h100.; '
         + `raise the maxCount of GPU pool h100 to 5 (480 vCPUs of standardNDSH100v5Family quota), ${H100_FIX}`,
     ].join('\n'));
     expect(error.problems).toEqual([expect.objectContaining({
@@ -234,11 +252,32 @@ describe('the example apps on the dev stack\'s H100 pool', () => {
     expect(error.message).toBe([
       'a workload can never fit the GPU pools (1 problem):',
       '  [deepseek-r1-disagg/PodCliqueSet/inference/dsr1] gang dsr1-0: can never be scheduled to start: '
-        + 'the workloads of this KAI shard need 4 Standard_ND96isr_H100_v5 node(s) in pool h100, which allows 3 (maxCount); '
-        + 'gang dsr1-0 (5 pod(s), 32 GPU(s)) does not fit: needs 4 Standard_ND96isr_H100_v5 node(s) on its own; '
-        + 'pool h100 has 3 empty of 3 node(s) and 24 free GPU(s); '
+        + 'the workloads need 4 Standard_ND96isr_H100_v5 node(s) in pool h100, which allows 3 (maxCount); '
+        + 'gang dsr1-0 (5 pod(s), 32 GPU(s)) cannot be placed: pod dsr1-0-decode-0-decode-wkr-0: 0/6 nodes are available: '
+        + '3 Insufficient cpu, 3 Insufficient memory, 3 Insufficient nvidia.com/gpu, 3 node(s) didn\'t match the KAI node pool h100.; '
         + `raise the maxCount of GPU pool h100 to 4 (384 vCPUs of standardNDSH100v5Family quota), ${H100_FIX}`,
     ].join('\n'));
+  });
+
+  test('every example app places on the dev stack\'s cluster model, alone and the dev set together, every pod on an h100 node', () => {
+    for (const apps of [['qwen3-disagg'], ['llama-70b-multinode'], ['deepseek-r1-disagg'], ['qwen3-disagg', 'llama-70b-multinode']]) {
+      const cfg = parseStackConfig(devConfig(raw => { raw.apps = apps; }), APPS, 'dev');
+      const synthesized = synthesizeApps(cfg, APPS, 'dev');
+      expect([apps, capacityProblems(synthesized, stackClusterModel(cfg))]).toEqual([apps, []]);
+      const sim = simulate(stackClusterModel(cfg), synthesized.flatMap(a => a.objects.filter((o: any) => o.kind === 'PodCliqueSet')).map(o => readWorkload(o)));
+      expect([apps, sim.maximum.fits]).toEqual([apps, true]);
+      const pods = sim.maximum.placements;
+      expect(pods.length).toBeGreaterThan(0);
+      // frontends included: the gang's KAI shard (h100) holds only the GPU nodes
+      expect(pods.filter(p => p.pod.clique === 'frontend')).not.toHaveLength(0);
+      expect(pods.filter(p => !p.node.startsWith('h100-'))).toEqual([]);
+    }
+  });
+
+  test('the preflight stops a frontend-like CPU clique that does not tolerate the GPU taint, naming the taint', async () => {
+    const error = await stopsWith(raw => { raw.apps = ['tiny']; }, { ...APPS, tiny: tinyApp({ routerTolerates: false }) });
+    expect(error.message).toContain('pod llm-0-router-0: 0/8 nodes are available: 3 node(s) didn\'t match the KAI node pool h100, '
+      + '5 node(s) had untolerated taint {nvidia.com/gpu: present}.');
   });
 
   test('deepseek-r1-disagg fits a pool of 4', () => {

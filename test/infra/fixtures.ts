@@ -35,6 +35,11 @@ export interface TinyOptions {
   readonly schedulerName?: string;
   /** An extended resource (e.g. `rdma/ib`) each GPU pod requests one of, next to its GPUs. @default - none */
   readonly rdma?: string;
+  /**
+   * Whether the CPU router tolerates the GPU taint (the GPU cliques always do), as the LLM constructs' frontend does:
+   * the router is in the base gang, judged by the GPU nodes' KAI shard. @default true
+   */
+  readonly routerTolerates?: boolean;
 }
 
 function container(name: string, gpus: number, rdma?: string) {
@@ -62,7 +67,11 @@ export function tinyPodCliqueSet(o: TinyOptions = {}): Record<string, any> {
       replicas,
       minAvailable: replicas,
       ...(maxReplicas === undefined ? {} : { autoScalingConfig: { maxReplicas } }),
-      podSpec: { schedulerName, containers: [container(name, gpus, o.rdma)] },
+      podSpec: {
+        schedulerName,
+        ...(gpus > 0 || (o.routerTolerates ?? true) ? { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
+        containers: [container(name, gpus, o.rdma)],
+      },
     },
   });
   return {
