@@ -478,8 +478,8 @@ export function parseQuantity(q: unknown): number | undefined {
     return Number(`${m[1]}${m[2]}`);
   }
   const v = m[3] === undefined ? base : base * SUFFIX[m[3]];
-  // Round away float noise such as 0.1 * 1e3.
-  return Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : v;
+  // Round away float noise such as 0.1 * 1e3 or 3800 * 1e-3.
+  return Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : Number(v.toPrecision(15));
 }
 
 function asRecord(v: unknown): Record<string, any> | undefined {

@@ -14,8 +14,8 @@ import { parse } from 'yaml';
 import { GroveValidationError } from '../errors';
 import { findNodeSku, nodeSkus } from '../catalog';
 import {
-  ClusterFileError, ClusterModel, clusterModelFromFile, gpuPool, GPU, PoolModel, PoolUsage, readWorkload, simulate,
-  SimWorkload, StageResult, UnplacedGang, sum,
+  AutoscalerResult, ClusterFileError, ClusterModel, clusterModelFromFile, gpuPool, GPU, PoolModel, PoolUsage, readWorkload, simulate,
+  SimWorkload, StageResult, sum,
 } from '../cluster';
 import { HELP_OPTION, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
@@ -63,14 +63,7 @@ export interface GangPlan {
 }
 
 /** How far one autoscaler can go. */
-export interface AutoscalerPlan {
-  readonly target: string;
-  readonly templateReplicas: number;
-  readonly maxReplicas: number;
-  readonly extra: number;
-  readonly extraPlaced: number;
-  readonly gpusEach: number;
-}
+export type AutoscalerPlan = Omit<AutoscalerResult, 'podCliqueSet'>;
 
 /** The plan of one PodCliqueSet. */
 export interface PodCliqueSetPlan {
@@ -91,16 +84,8 @@ export interface PodPlacement {
   readonly gpus: number;
 }
 
-/** The cluster after one stage of placement. */
-export interface StagePlan {
-  readonly fits: boolean;
-  readonly placed: readonly string[];
-  readonly unplaced: readonly UnplacedGang[];
-  readonly pools: readonly PoolUsage[];
-  readonly gpusUsed: number;
-  readonly gpusStranded: number;
-  readonly placements: readonly PodPlacement[];
-}
+/** The cluster after one stage of placement, with each pod on its node. */
+export type StagePlan = Omit<StageResult, 'placements'> & { readonly placements: readonly PodPlacement[] };
 
 /** Everything `plan` found. */
 export interface PlanReport {

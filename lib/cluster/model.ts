@@ -20,6 +20,7 @@
  *   (Network Operator); a pool advertises what the model says is installed.
  */
 import { NodeSku, nodeSku } from '../catalog';
+import { KAI_NODE_POOL_LABEL } from '../grove/scheduler';
 
 /** Resource names of the model. */
 export const CPU = 'cpu';
@@ -29,7 +30,7 @@ export const PODS = 'pods';
 export const GPU = 'nvidia.com/gpu';
 
 /** The label KAI partitions nodes by (KAI `pkg/common/constants/constants.go` `DefaultNodePoolLabelKey`). */
-export const KAI_NODE_POOL_LABEL_KEY = 'kai.scheduler/node-pool';
+export const KAI_NODE_POOL_LABEL_KEY = KAI_NODE_POOL_LABEL;
 /** The taint a `GpuNodePool` puts on every GPU node (infra/gpu-node-pool.ts `GPU_TAINT`). */
 export const GPU_TAINT: Taint = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
 

@@ -9,6 +9,7 @@ import { parseSource, SourceObject, InputProblem } from '../../lib/cli/input';
 import { graphMermaid, graphModel, graphSvg } from '../../lib/cli/graph';
 import { layoutGraph, Box } from '../../lib/cli/graph-svg';
 import { CLI_TIMEOUT_MS, FIXTURES, ROOT, cli, cliProcess } from './support';
+import { CHROMIUM, evaluateInChromium } from '../support/chromium';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -208,9 +209,6 @@ const MEASURE = `(() => {
   return { root: svg.tagName, width: svg.getBoundingClientRect().width, texts, cliques };
 })()`;
 
-/** Headless Chromium: the system one (CI installs Debian's chromium), or CHROMIUM_PATH. */
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => p !== undefined && p !== '' && fs.existsSync(p));
-
 describe('the SVG in a browser', () => {
   if (CHROMIUM === undefined) {
     // eslint-disable-next-line no-console
@@ -225,19 +223,10 @@ describe('the SVG in a browser', () => {
     const file = path.join(dir, 'graph.svg');
     const r = cliProcess(['graph', LLM, CYCLE, '--format', 'svg', '--output', file]);
     expect(r.status).toBe(0);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chromium } = require('playwright-core') as typeof import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', e => errors.push(e.message));
-      await page.goto(`file://${file}`);
       // WHEN the browser measures what it rendered
-      const rendered = await page.evaluate(MEASURE) as Rendered;
+      const { value, errors } = await evaluateInChromium(file, MEASURE);
+      const rendered = value as Rendered;
       // THEN
       expect(errors).toEqual([]);
       expect(rendered.root).toBe('svg');
@@ -252,7 +241,6 @@ describe('the SVG in a browser', () => {
       expect(rendered.cliques).toHaveLength(7);
       for (const c of rendered.cliques) expect(c.textRight).toBeLessThanOrEqual(c.right);
     } finally {
-      await browser.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
