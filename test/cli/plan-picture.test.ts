@@ -38,6 +38,10 @@ function placements(nodes: number): Map<string, string> {
     expect(svg).toContain('0/2 nodes are available');
   });
 
+  test('the README\'s picture (docs/plan-llama-70b-2-nodes.svg) is what plan draws today', () => {
+    expect(fs.readFileSync(path.join(ROOT, 'docs/plan-llama-70b-2-nodes.svg'), 'utf8')).toBe(plan(2, 'svg').stdout);
+  });
+
   test('Mermaid: pools contain nodes, nodes contain the placed pods', () => {
     const m = plan(4, 'mermaid').stdout;
     expect(m.split('\n')[0]).toBe('flowchart TB');
