@@ -5,7 +5,7 @@ import { Discovery } from './discovery';
 import * as engines from './engines';
 import { renderLaunch } from './launch';
 import { LlmEngine } from './llm-engine';
-import { LlmWorkerLayout, LlmWorkerOptions, LlmWorkerRole, ScaleTarget, workerResources } from './llm-worker-role';
+import { LlmWorkerLayout, LlmWorkerOptions, LlmWorkerRole, ScaleTarget, workerFitProblems, workerResources } from './llm-worker-role';
 import { ModelCache } from './model-cache';
 import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
 import { GroveValidationError, ValidationProblem } from '../errors';
@@ -381,6 +381,7 @@ export abstract class LlmService extends Construct {
         fix: `raise tensorParallel × pipelineParallel to at least ${minGpus} (a power of two such as ${2 ** Math.ceil(Math.log2(minGpus))}), or state the real size with modelSizeGiB`,
       });
     }
+    problems.push(...workerFitProblems(path, at('resources'), workerResources(o, layout.gpusPerPod, sku, {}), sku));
     return problems;
   }
 

@@ -3,6 +3,9 @@ import { AutoScaling } from '../grove/autoscaling';
 import { ContainerResources, EnvValue, ResourceAmount } from '../grove/container';
 import { PodClique } from '../grove/pod-clique';
 import { PodCliqueScalingGroup } from '../grove/pod-clique-scaling-group';
+import { NodeSku, parseQuantity } from '../catalog';
+import { CPU, GPU, gpuPool, insufficient, MEMORY } from '../cluster';
+import { ValidationProblem } from '../errors';
 
 /** Options of one worker role (prefill, decode, or the aggregated worker). */
 export interface LlmWorkerOptions {
@@ -141,4 +144,24 @@ export function workerResources(options: LlmWorkerOptions, gpusPerPod: number, s
     gpus: gpusPerPod,
     extended: Object.keys(extended).length > 0 ? extended : undefined,
   };
+}
+
+/**
+ * @internal The problems of a worker pod that no empty node of the SKU can hold: its requests against one node's
+ * allocatable in the cluster model (lib/cluster: capacity less AKS's reservations and the daemonsets).
+ */
+export function workerFitProblems(path: string, field: string, resources: ContainerResources, sku: NodeSku): ValidationProblem[] {
+  const amount = (a: ResourceAmount | undefined): number => parseQuantity(a?.request ?? a?.limit) ?? 0;
+  const requests = { [CPU]: amount(resources.cpu), [MEMORY]: amount(resources.memory), [GPU]: resources.gpus ?? 0, pods: 1 };
+  const node = gpuPool(sku, 1);
+  const lacking = insufficient({ requests }, node, node.allocatable);
+  if (lacking.length === 0) return [];
+  const gib = (b: number): string => `${Math.floor(b / 2 ** 30)} GiB`;
+  return [{
+    constructPath: path, field,
+    message: `a pod requests ${requests[CPU]} CPUs, ${gib(requests[MEMORY])} and ${requests[GPU]} GPUs, but one ${sku.name} node has ${node.allocatable[CPU]} CPUs, `
+      + `${gib(node.allocatable[MEMORY])} and ${node.allocatable[GPU]} GPUs allocatable after AKS's reservations and the daemonsets (${lacking.join(', ')}), so it would stay Pending`,
+    value: { cpu: resources.cpu, memory: resources.memory },
+    fix: `request at most ${node.allocatable[CPU]} CPUs and ${gib(node.allocatable[MEMORY])} per pod (leave resources unset for the defaults), or pick a larger node SKU`,
+  }];
 }
