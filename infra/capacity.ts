@@ -16,7 +16,7 @@
  */
 import { GroveValidationError, ValidationProblem } from '../lib/errors';
 import { findNodeSku, nodeSku, quotaVcpus } from '../lib/catalog';
-import { ClusterModel, gpuPool, GPU, podSpecsOf, readWorkload, simulate, SimWorkload, UnplacedGang } from '../lib/cluster';
+import { ClusterModel, gpuPool, GPU, podSpecsOf, readWorkload, simulate, SimWorkload, UnplacedGang, withPoolsOfAtLeast } from '../lib/cluster';
 import { isPodCliqueSet, kaiPlacementOf, workloadPath } from './kai-queue';
 
 /** A GPU pool as the RDMA check sees it (and, with `capacityPoolsModel`, a GPU pool with GpuNodePool defaults). */
@@ -97,10 +97,9 @@ function readWorkloads(apps: readonly AppObjects[], model: ClusterModel): { work
   return { workloads, problems };
 }
 
-/** The model with every pool as large as `nodes`. */
+/** The model with pools as large as the workloads could need (one node per pod). */
 function unbounded(model: ClusterModel, workloads: readonly Workload[]): ClusterModel {
-  const nodes = Math.max(1, workloads.reduce((n, w) => n + w.sim.maximum.reduce((m, g) => m + g.pods.length, 0), 0));
-  return { ...model, pools: model.pools.map(p => ({ ...p, nodes: Math.max(p.nodes, nodes) })) };
+  return withPoolsOfAtLeast(model, Math.max(1, workloads.reduce((n, w) => n + w.sim.maximum.reduce((m, g) => m + g.pods.length, 0), 0)));
 }
 
 function nodesUsed(pools: readonly { name: string; nodesUsed: number }[]): Record<string, number> {

@@ -15,7 +15,7 @@ import { GroveValidationError } from '../errors';
 import { findNodeSku, nodeSkus } from '../catalog';
 import {
   AutoscalerResult, ClusterFileError, ClusterModel, clusterModelFromFile, gpuPool, GPU, PoolModel, PoolUsage, readWorkload, simulate,
-  SimWorkload, StageResult, sum,
+  SimWorkload, StageResult, sum, withPoolsOfAtLeast,
 } from '../cluster';
 import { HELP_OPTION, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
@@ -161,7 +161,7 @@ export function planObjects(input: LoadedInput, cluster: ClusterModel | readonly
   const workloads = sets.map(s => s.workload);
   const run = simulate(model, workloads);
   const bound = Math.max(1, sum(workloads.flatMap(w => w.maximum.map(g => g.pods.length))));
-  const large = scaled(model, bound);
+  const large = withPoolsOfAtLeast(model, bound);
   const unlimited = simulate(large, workloads);
 
   const podCliqueSets: PodCliqueSetPlan[] = sets.map(s => {
@@ -176,7 +176,7 @@ export function planObjects(input: LoadedInput, cluster: ClusterModel | readonly
       replicas: w.gangs.replicas,
       gangs: shown.map(g => {
         const { baseGang: _base, ...solo } = g;
-        const alone = simulate(scaled(model, Math.max(1, g.pods.length)), [{ ...w, template: [solo], maximum: [solo] }]);
+        const alone = simulate(withPoolsOfAtLeast(model, Math.max(1, g.pods.length)), [{ ...w, template: [solo], maximum: [solo] }]);
         const failure = alone.base.unplaced[0] ?? alone.template.unplaced[0];
         return {
           name: g.name,
@@ -210,11 +210,6 @@ export function planObjects(input: LoadedInput, cluster: ClusterModel | readonly
     maximum: stagePlan(run.maximum),
     problems,
   };
-}
-
-/** The model with every pool at `nodes` nodes. */
-function scaled(model: ClusterModel, nodes: number): ClusterModel {
-  return { ...model, pools: model.pools.map(p => ({ ...p, nodes: Math.max(p.nodes, nodes) })) };
 }
 
 function usedNodes(usage: readonly PoolUsage[]): PoolNodes[] {
@@ -291,7 +286,8 @@ pool (shard) of the gang, taints and tolerations, nodeSelector and required node
 ephemeral storage, GPUs, extended resources and pods against each node's allocatable. A pod that finds no node
 gets the scheduler's own answer ("0/4 nodes are available: 4 node(s) had untolerated taint {...}").
 Groups with a pack.required constraint stay inside one domain: host/numa = one node, rack = one NVLink domain
-(GB200 NVL72) or else one pool, other domains = one pool (one InfiniBand fabric), zone/region/datacenter = anywhere.
+(GB200 NVL72) or else one pool, zone = one zone, region/datacenter = anywhere, other domains = one pool (one
+InfiniBand fabric).
 
 Cluster: --cluster FILE (a YAML cluster model: pools with SKU or allocatable, labels, taints, KAI node pool),
 or --pool SKU=NODES / --pool NAME:SKU=NODES (repeatable) / --pools FILE ({name, sku, nodes} list): pools as a

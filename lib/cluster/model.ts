@@ -159,6 +159,11 @@ export function modelNodes(model: ClusterModel): ModelNode[] {
   }));
 }
 
+/** The model with every pool grown to at least `nodes` nodes (to ask how many nodes a workload needs). */
+export function withPoolsOfAtLeast(model: ClusterModel, nodes: number): ClusterModel {
+  return { ...model, pools: model.pools.map(p => ({ ...p, nodes: Math.max(p.nodes, nodes) })) };
+}
+
 /** The KAI node pool label key of a model. */
 export function kaiLabelKey(model: ClusterModel): string {
   return model.kaiNodePoolLabelKey ?? KAI_NODE_POOL_LABEL_KEY;

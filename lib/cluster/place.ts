@@ -7,14 +7,15 @@
  * | `host`, `numa`                 | one node (the NVLink domain of HGX SKUs)                               |
  * | `rack`                         | one NVLink domain where it spans nodes (GB200 NVL72), else the IB domain |
  * | `block` and any other name     | one InfiniBand domain: the pool (AKS links one scale set's VMs)        |
- * | `zone`, `region`, `datacenter` | no restriction                                                         |
+ * | `zone`                         | one zone (`topology.kubernetes.io/zone`); regional nodes are one zone   |
+ * | `region`, `datacenter`         | no restriction (one cluster is one region)                             |
  *
  * A KAI-scheduled gang only sees the nodes of its shard. Inside a gang, groups are placed largest first and pods
  * largest first (GPUs, then CPU), each on the first node that passes every filter (first-fit decreasing): a
  * heuristic that can miss a packing that exists, but never reports one that does not. `pack.preferred` does not
  * change what fits. Pods never span nodes.
  */
-import { CPU, ClusterModel, GPU, kaiLabelKey, ModelNode, modelNodes, PODS } from './model';
+import { CPU, ClusterModel, GPU, kaiLabelKey, ModelNode, modelNodes, PODS, ZONE_LABEL } from './model';
 import { fitError, nodeReasons } from './predicates';
 import { SimGang, SimPod, SimUnit, unitPods } from './workload';
 
@@ -56,12 +57,13 @@ export interface PoolUsage {
 type Failure = { readonly reason: string; readonly pod?: { readonly name: string; readonly message: string } };
 
 const NODE_DOMAINS = new Set(['host', 'numa']);
-const CLUSTER_DOMAINS = new Set(['zone', 'region', 'datacenter']);
+const CLUSTER_DOMAINS = new Set(['region', 'datacenter']);
 
 /** The node-set key of a domain for a node. */
 function domainKey(domain: string, node: ModelNode): string {
   if (NODE_DOMAINS.has(domain)) return node.name;
   if (CLUSTER_DOMAINS.has(domain)) return '*';
+  if (domain === 'zone') return node.labels[ZONE_LABEL] ?? '*';
   if (domain === 'rack' && node.nvlinkDomain !== node.name) return node.nvlinkDomain;
   return node.infinibandDomain;
 }
@@ -237,6 +239,7 @@ type Pack = { readonly domain: string; readonly label: string } | undefined;
 export function describeDomain(domain: string): string {
   if (NODE_DOMAINS.has(domain)) return 'node';
   if (CLUSTER_DOMAINS.has(domain)) return 'cluster';
+  if (domain === 'zone') return 'zone';
   if (domain === 'rack') return 'NVLink domain (or InfiniBand domain where NVLink stays in a node)';
   return 'InfiniBand domain (one pool)';
 }

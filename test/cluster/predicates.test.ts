@@ -3,8 +3,8 @@
  * pkg/scheduler/framework/plugins/{tainttoleration,nodeaffinity,noderesources}) or KAI's shard filter
  * (NVIDIA/KAI-Scheduler pkg/scheduler/conf/scheduler_conf.go).
  */
-import { ClusterModel, placeGangs, readWorkload, tolerates } from '../../lib/cluster';
-import { clique, container, cpuPool, GPU_TOLERATION, h100, pcs } from './fixtures';
+import { ClusterModel, gpuPool, placeGangs, readWorkload, tolerates } from '../../lib/cluster';
+import { clique, container, cpuPool, GPU_TOLERATION, H100, h100, pcs } from './fixtures';
 
 /** Places the one gang of a PodCliqueSet; returns the scheduler's message for the pod left pending. */
 function pending(model: ClusterModel, obj: unknown): string | undefined {
@@ -98,4 +98,12 @@ describe('tolerates (k8s.io/api core/v1 toleration.go)', () => {
   ])('%j tolerates nvidia.com/gpu=present:NoSchedule: %s', (t, expected) => {
     expect(tolerates(t, taint)).toBe(expected);
   });
+});
+
+test('pack.required: zone keeps a gang in one zone (topology.kubernetes.io/zone); nodes without a zone are one', () => {
+  const obj = pcs('a', [clique('w', gpuPod(), 2)], { topologyConstraint: { packDomain: 'zone' } });
+  const split = { pools: [gpuPool(H100, 1, { name: 'z1', zone: '1' }), gpuPool(H100, 1, { name: 'z2', zone: '2' })] };
+  expect(pending(split, obj)).toBe('0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) were outside the zone domain gang a-0 is packed into.');
+  expect(pending({ pools: [gpuPool(H100, 2, { zone: '1' })] }, obj)).toBeUndefined();
+  expect(pending(h100(2), obj)).toBeUndefined();
 });
