@@ -109,6 +109,11 @@ export class ClusterState {
 
   /** Places a gang all or nothing; returns why not, or undefined when placed. */
   public placeGang(gang: SimGang): Failure | undefined {
+    const shards = this.model.kaiShards;
+    if (typeof gang.shard === 'string' && shards !== undefined && !shards.includes(gang.shard)) {
+      // KAI runs one scheduler per SchedulingShard: a PodGroup of a node pool without one is never looked at.
+      return { reason: `no KAI SchedulingShard has partitionLabelValue ${gang.shard} (the cluster's shards: ${['default', ...shards].join(', ')}), so no scheduler picks up the gang` };
+    }
     const mark = this.placed.length;
     const recorded: [string, number[]][] = [];
     const shard = gang.shard === undefined ? undefined : { value: gang.shard, labelKey: this.labelKey };

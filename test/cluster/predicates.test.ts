@@ -107,3 +107,12 @@ test('pack.required: zone keeps a gang in one zone (topology.kubernetes.io/zone)
   expect(pending({ pools: [gpuPool(H100, 2, { zone: '1' })] }, obj)).toBeUndefined();
   expect(pending(h100(2), obj)).toBeUndefined();
 });
+
+test('KAI shard: a node pool without a SchedulingShard is never scheduled, even where nodes carry its label', () => {
+  const obj = pcs('a', [clique('w', gpuPod({ schedulerName: 'kai-scheduler' }))], { labels: { 'kai.scheduler/node-pool': 'h200' } });
+  const model = { pools: [gpuPool(H100, 1, { kaiNodePool: 'h200' })], kaiShards: ['h100'] };
+  const result = placeGangs(model, readWorkload(obj).template);
+  expect(result.unplaced[0].reason).toBe('gang a-0 (1 pod(s), 8 GPU(s)) cannot be placed: no KAI SchedulingShard has partitionLabelValue h200 '
+    + '(the cluster\'s shards: default, h100), so no scheduler picks up the gang');
+  expect(placeGangs({ ...model, kaiShards: ['h200'] }, readWorkload(obj).template).fits).toBe(true);
+});
