@@ -38,7 +38,7 @@ function placements(nodes: number): Map<string, string> {
     expect(svg).toContain('0/2 nodes are available');
   });
 
-  test('the README\'s picture (docs/plan-llama-70b-2-nodes.svg) is what plan draws today', () => {
+  test('the README\'s picture is what plan draws today (regenerate: cdk8s-grove plan dist/llama-70b-multinode.k8s.yaml --pool Standard_ND96isr_H100_v5=2 --format svg > docs/plan-llama-70b-2-nodes.svg)', () => {
     expect(fs.readFileSync(path.join(ROOT, 'docs/plan-llama-70b-2-nodes.svg'), 'utf8')).toBe(plan(2, 'svg').stdout);
   });
 
