@@ -1,9 +1,10 @@
 /**
- * Serving capacity during a rollout. A complete serving unit is `minAvailable` of every component (GREP-393's
- * minimum viable unit): prefill and decode of different versions must not talk, so on each version the service can
- * serve only as many units as its scarcest component allows, and the rest of that version's pods are stranded
- * (eight old prefill instances with two old decode instances serve like two). Components the update does not touch
- * serve both versions. Pure.
+ * Serving capacity during a rollout. Prefill and decode of different versions must not talk, so each version serves
+ * only as many complete units as its scarcest component allows; the rest of that version's pods are stranded (eight
+ * old prefill instances with two old decode instances serve like two). A complete unit is the replica in miniature:
+ * every component's `replicas` divided by their greatest common divisor (frontend 10, prefill 10, decode 20 make
+ * units of {1, 1, 2}, ten per replica), so nothing is stranded before and after the update. Components the update
+ * does not touch serve both versions. Pure.
  */
 import { GangPod } from '../catalog';
 import { ClusterCapacity, fitsFreeCapacity } from './cluster-fit';
@@ -13,31 +14,49 @@ import { Counts, RolloutComponent, RolloutStep, Serving, SubStep } from './types
 /** Pods of one unit of each component, for the fit check. */
 export type UnitPods = ReadonlyMap<string, readonly GangPod[]>;
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** One complete serving unit: each component's share (its replicas over the gcd of all replicas). */
+export function servingUnit(components: readonly RolloutComponent[]): Counts {
+  const live = components.filter(c => c.replicas > 0);
+  const g = live.reduce((acc, c) => gcd(acc, c.replicas), 0);
+  return Object.fromEntries(live.map(c => [c.name, c.replicas / g]));
+}
+
 /** Capacity when `rolled[c]` units are on the new version and `down[c]` are being replaced. */
 export function serving(components: readonly RolloutComponent[], rolled: Counts, down: Counts = {}): Serving {
-  const live = components.filter(c => c.replicas > 0 && c.minAvailable > 0);
+  const unit = servingUnit(components);
+  const live = components.filter(c => c.replicas > 0);
   const count = (c: RolloutComponent, version: 'old' | 'new'): number => {
     if (!c.inScope) return c.replicas;
     const r = rolled[c.name] ?? 0;
     return version === 'new' ? r : c.replicas - r - (down[c.name] ?? 0);
   };
   const units = (version: 'old' | 'new'): number => (live.length === 0 ? 0
-    : Math.min(...live.map(c => Math.floor(count(c, version) / c.minAvailable))));
+    : Math.min(...live.map(c => Math.floor(count(c, version) / unit[c.name]))));
   const old = units('old');
   const fresh = units('new');
+  let strandedPods = 0;
   let strandedGpus = 0;
   for (const c of live.filter(x => x.inScope)) {
-    strandedGpus += (count(c, 'old') - old * c.minAvailable) * c.gpusPerUnit;
-    strandedGpus += (count(c, 'new') - fresh * c.minAvailable) * c.gpusPerUnit;
+    const idle = count(c, 'old') - old * unit[c.name] + count(c, 'new') - fresh * unit[c.name];
+    strandedPods += idle * c.podsPerUnit;
+    strandedGpus += idle * c.gpusPerUnit;
   }
-  return { old, new: fresh, strandedGpus };
+  return { old, new: fresh, strandedPods, strandedGpus };
 }
 
 /** Options of `annotateSteps`. */
 export interface AnnotateOptions {
   /** The cluster to check each sub-step's new pods against. */
   readonly cluster?: ClusterCapacity;
+  /** Pods of one unit of each component on the new version. */
   readonly unitPods?: UnitPods;
+  /**
+   * Pods of one unit on the old version (GPU requests may differ).
+   * @default - `unitPods`
+   */
+  readonly oldUnitPods?: UnitPods;
 }
 
 /** Adds pods and GPUs down, serving capacity and (with a cluster) the fit verdict to every step and sub-step. */
@@ -54,7 +73,8 @@ export function annotateSteps(components: readonly RolloutComponent[], raw: read
         gpusDown += n * (c?.gpusPerUnit ?? 0);
       }
       const during = serving(components, rolled, sub.take);
-      const fits = options.cluster && options.unitPods ? subStepFits(components, sub.take, options.cluster, options.unitPods) : undefined;
+      const fits = options.cluster && options.unitPods
+        ? subStepFits(components, rolled, sub.take, options.cluster, options.oldUnitPods ?? options.unitPods, options.unitPods) : undefined;
       for (const [name, n] of Object.entries(sub.take)) rolled[name] = (rolled[name] ?? 0) + n;
       return {
         id: `${s + 1}.${k + 1}`,
@@ -84,16 +104,23 @@ export function annotateSteps(components: readonly RolloutComponent[], raw: read
   });
 }
 
-/** Pods that keep running during a sub-step, and the ones it creates, placed on the cluster's free capacity. */
-function subStepFits(components: readonly RolloutComponent[], take: Counts, cluster: ClusterCapacity, unitPods: UnitPods): boolean {
+/** Pods that keep running during a sub-step (old and already rolled), and the ones it creates, on the cluster's free capacity. */
+function subStepFits(components: readonly RolloutComponent[], rolled: Counts, take: Counts, cluster: ClusterCapacity, oldPods: UnitPods, newPods: UnitPods): boolean {
   const running: GangPod[] = [];
   const incoming: GangPod[] = [];
+  const repeat = (out: GangPod[], n: number, pods: readonly GangPod[] | undefined) => {
+    for (let i = 0; i < n; i++) out.push(...(pods ?? []));
+  };
   for (const c of components) {
-    const pods = unitPods.get(c.name) ?? [];
+    if (!c.inScope) {
+      repeat(running, c.replicas, oldPods.get(c.name));
+      continue;
+    }
+    const done = rolled[c.name] ?? 0;
     const down = take[c.name] ?? 0;
-    const up = c.inScope ? c.replicas - down : c.replicas;
-    for (let i = 0; i < up; i++) running.push(...pods);
-    for (let i = 0; i < down; i++) incoming.push(...pods);
+    repeat(running, c.replicas - done - down, oldPods.get(c.name));
+    repeat(running, done, newPods.get(c.name));
+    repeat(incoming, down, newPods.get(c.name));
   }
   return fitsFreeCapacity(cluster, running, incoming);
 }

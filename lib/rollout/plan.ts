@@ -5,7 +5,7 @@
  */
 import { admit, DEFAULT_OPERATOR_CONFIG, formatAdmissionError, OperatorConfig } from '../admission';
 import { GangPod, NodePool } from '../catalog';
-import { annotateSteps, serving } from './capacity';
+import { annotateSteps, serving, servingUnit } from './capacity';
 import { ClusterCapacity, fitsFreeCapacity } from './cluster-fit';
 import { coherentStepPlan, CoherentStepPlan, RawStep } from './coherent';
 import { RolloutModel, rolloutModel } from './model';
@@ -62,18 +62,18 @@ export function planRollout(oldObjects: readonly unknown[], newObjects: readonly
     const model = rolloutModel(next, groveApi, prev);
     if (!model.components.some(c => c.inScope)) continue;
     const others = news.filter(o => o !== next).map(o => rolloutModel(o, groveApi));
-    const cluster = options.pools === undefined ? undefined : { pools: options.pools, occupied: [...otherReplicaPods(model), ...others.flatMap(allPods)] };
+    const cluster = options.pools === undefined ? undefined : { pools: options.pools, occupied: [...otherReplicaPods(rolloutModel(prev, groveApi)), ...others.flatMap(allPods)] };
     const response = admit({ operation: 'UPDATE', object: next, oldObject: prev, operatorConfig, clusterObjects }, { groveApi });
     const refused: Stall[] = response.errors.map(e => ({
       kind: 'refused', message: `Grove refuses the update: ${formatAdmissionError(e)}`,
       fix: e.field.endsWith('maxUnavailable') ? 'set rollingUpdate.maxUnavailable to at least minAvailable' : 'correct the field; the update never starts while it is refused',
     }));
-    out.push(planOne(model, refused, cluster));
+    out.push(planOne(model, rolloutModel(prev, groveApi), refused, cluster));
   }
   return { groveApi, ok: out.every(p => p.stalls.length === 0), podCliqueSets: out };
 }
 
-function planOne(model: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined): PodCliqueSetRollout {
+function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined): PodCliqueSetRollout {
   const strategy = (['Coherent', 'RollingRecreate', 'OnDelete'].includes(model.strategy) ? model.strategy : 'RollingRecreate') as UpdateStrategyName;
   const stalls: Stall[] = [...refused];
   const notes: string[] = [];
@@ -99,10 +99,10 @@ function planOne(model: RolloutModel, refused: readonly Stall[], cluster: Cluste
   } else if (strategy === 'OnDelete') {
     notes.push('OnDelete: Grove records the new templates and replaces nothing; each pod you delete comes back on the new version');
   }
-  const steps = annotateSteps(components, raw, cluster ? { cluster, unitPods: model.unitPods } : {});
+  const steps = annotateSteps(components, raw, cluster ? { cluster, unitPods: model.unitPods, oldUnitPods: oldModel.unitPods } : {});
   const before = serving(components, {});
   if (cluster !== undefined) {
-    if (!fitsFreeCapacity(cluster, [], replicaPods(model))) {
+    if (!fitsFreeCapacity(cluster, [], replicaPods(oldModel))) {
       notes.push('the old version does not fit on these pools: some of its gangs are pending before the update starts');
     } else {
       for (const step of steps) {
@@ -132,6 +132,7 @@ function planOne(model: RolloutModel, refused: readonly Stall[], cluster: Cluste
     replicas: model.replicas,
     components,
     ...(stepPlan ? { stepPlan: { mpgSteps: stepPlan.mpgSteps, stepTarget: stepPlan.stepTarget, leftover: stepPlan.leftover } } : {}),
+    unit: servingUnit(components),
     before,
     steps,
     stalls,

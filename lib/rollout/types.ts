@@ -33,13 +33,15 @@ export interface RolloutComponent {
 /** Per-component counts, keyed by component name. */
 export type Counts = Readonly<Record<string, number>>;
 
-/** Serving capacity in complete units (each component's `minAvailable`, the minimum viable unit). */
+/** Serving capacity in complete units (the replica in miniature: each component's replicas over their gcd). */
 export interface Serving {
   /** Complete units on the old version. */
   readonly old: number;
   /** Complete units on the new version. */
   readonly new: number;
-  /** GPUs of running pods that belong to no complete unit of their version (stranded capacity). */
+  /** Running pods of the changed components that belong to no complete unit of their version (stranded capacity). */
+  readonly strandedPods: number;
+  /** GPUs of those pods. */
   readonly strandedGpus: number;
 }
 
@@ -132,6 +134,8 @@ export interface PodCliqueSetRollout {
   readonly components: readonly RolloutComponent[];
   /** Coherent: `MPGSteps`, `StepTarget` and `Leftover` of GREP-393's step plan. */
   readonly stepPlan?: { readonly mpgSteps: number; readonly stepTarget: Counts; readonly leftover: Counts };
+  /** One complete serving unit (`lib/rollout/capacity.ts`). */
+  readonly unit: Counts;
   /** Serving capacity of one replica before the update (all old). */
   readonly before: Serving;
   /** Steps of replica 0. */

@@ -43,11 +43,11 @@ describe('GREP-393 worked example (F {10,2,2}, P {10,3,3}, D {20,3,4})', () => {
     expect(rolled).toEqual({ frontend: 10, prefill: 10, decode: 20 });
   });
 
-  test('capacity: 3 complete units before; each MPG step keeps 2 serving while it runs and is back to 3 after', () => {
-    expect(pcs.before).toMatchObject({ old: 3, new: 0 });
-    expect(pcs.steps.slice(0, 3).map(s => s.serving.old + s.serving.new)).toEqual([2, 2, 2]);
-    expect(pcs.steps.map(s => s.after.old + s.after.new)).toEqual([3, 3, 3, 3]);
-    expect(pcs.steps[3].after).toMatchObject({ old: 0, new: 3 });
+  test('capacity in units of {1F, 1P, 2D}: 10 before; each MPG step keeps 7 serving while it runs, all 10 after, nothing stranded between steps', () => {
+    expect(pcs.unit).toEqual({ frontend: 1, prefill: 1, decode: 2 });
+    expect(pcs.before).toEqual({ old: 10, new: 0, strandedPods: 0, strandedGpus: 0 });
+    expect(pcs.steps.map(s => s.serving.old + s.serving.new)).toEqual([7, 7, 7, 9]);
+    expect(pcs.steps.map(s => [s.after.old, s.after.new, s.after.strandedPods])).toEqual([[7, 3, 0], [4, 6, 0], [1, 9, 0], [0, 10, 0]]);
   });
 });
 
@@ -104,8 +104,8 @@ describe('GREP-393 case E (single-component update)', () => {
     expect(pcs.steps.map(s => s.subSteps.map(x => x.mpg))).toEqual(Array.from({ length: 10 }, () => [{ frontend: 1 }]));
   });
 
-  test('prefill and decode keep serving both versions: capacity never drops below 3 units (F 9/1 of 10 still >= 3)', () => {
-    expect(pcs.steps.every(s => s.serving.old + s.serving.new >= 3)).toBe(true);
+  test('prefill and decode serve both versions: one frontend pod down at a time costs one unit of ten', () => {
+    expect(pcs.steps.map(s => s.serving.old + s.serving.new)).toEqual(Array.from({ length: 10 }, () => 9));
   });
 });
 
@@ -126,5 +126,70 @@ describe('GREP-393 case H (maxUnavailable < minAvailable)', () => {
 describe('unchanged PodCliqueSets', () => {
   test('an update that replaces no pods has no plan', () => {
     expect(next(disaggSet(WORKED_EXAMPLE), disaggSet(WORKED_EXAMPLE)).podCliqueSets).toEqual([]);
+  });
+});
+
+describe('RollingRecreate as the pinned controllers run it (podclique/components/pod/rollingupdate.go, podcliquescalinggroup/components/podclique/rollingupdate.go)', () => {
+  const pcs = planRollout(...updateOfAll(WORKED_EXAMPLE).map(o => [o]) as [any[], any[]]).podCliqueSets[0];
+
+  test('pinned: RollingRecreate is the default, one pod or scaling-group replica per component at a time, all components at once', () => {
+    expect(pcs.strategy).toBe('RollingRecreate');
+    expect(pcs.components.map(c => c.maxUnavailable)).toEqual([1, 1, 1]);
+    expect(pcs.steps).toHaveLength(20);
+    expect(pcs.steps[0].target).toEqual({ frontend: 1, prefill: 1, decode: 1 });
+    expect(pcs.steps[10].target).toEqual({ decode: 1 });
+  });
+
+  test('roles roll at different rates and strand capacity: after round 10 only 5 of 10 units serve, with 50 pods stranded', () => {
+    // old {0F, 0P, 10D}: the 10 old decode replicas (30 pods) have no old partner; new {10F, 10P, 10D} make 5 units of {1, 1, 2}
+    expect(pcs.steps[9].after).toEqual({ old: 0, new: 5, strandedPods: 50, strandedGpus: 0 });
+    const coherent = planRollout(...updateOfAll(WORKED_EXAMPLE).map(o => [o]) as [any[], any[]], { groveApi: 'next' }).podCliqueSets[0];
+    const worst = (p: typeof pcs) => Math.min(...p.steps.map(s => s.serving.old + s.serving.new));
+    expect(worst(pcs)).toBe(4);
+    expect(worst(coherent)).toBe(7);
+  });
+
+  test('at the next level RollingRecreate uses rollingUpdate.maxUnavailable, and a budget of 0 never progresses', () => {
+    const shape = { F: { replicas: 4, minAvailable: 1, maxUnavailable: 0 }, P: { replicas: 2, minAvailable: 1, maxUnavailable: 2 } };
+    const p = planRollout([disaggSet(shape, {}, { strategy: 'RollingRecreate' })], [disaggSet(shape, { F: 'v2', P: 'v2' }, { strategy: 'RollingRecreate' })], { groveApi: 'next' });
+    expect(p.ok).toBe(false);
+    expect(p.podCliqueSets[0].steps.map(s => s.target)).toEqual([{ prefill: 2 }]);
+    expect(p.podCliqueSets[0].stalls).toEqual([expect.objectContaining({ kind: 'never-progresses', component: 'frontend' })]);
+  });
+
+  test('OnDelete has no steps: Grove waits for pods to be deleted', () => {
+    const [o, n] = updateOfAll(WORKED_EXAMPLE, { strategy: 'OnDelete' });
+    const p = planRollout([o], [n]).podCliqueSets[0];
+    expect(p.steps).toEqual([]);
+    expect(p.notes[0]).toMatch(/OnDelete/);
+  });
+});
+
+describe('the cluster model (lib/catalog/fit.ts behind lib/rollout/cluster-fit.ts)', () => {
+  // prefill and decode pods take 8 GPUs each: one H100 node per pod
+  const shape = { F: { replicas: 1, minAvailable: 1 }, P: { replicas: 2, minAvailable: 1 }, D: { replicas: 2, minAvailable: 1 } };
+  const [o, n] = updateOfAll(shape, { gpus: 8 });
+  const pool = (nodes: number) => [{ sku: 'Standard_ND96isr_H100_v5', nodes }];
+
+  test('in place: the new gang reuses the nodes the old pods free, so the cluster that runs the old version suffices', () => {
+    const p = planRollout([o], [n], { groveApi: 'next', pools: pool(12) }).podCliqueSets[0];
+    expect(p.steps.every(s => s.fits === true)).toBe(true);
+    expect(p.stalls).toEqual([]);
+  });
+
+  test('a new version that needs more GPUs than its old pods free: the first sub-step can never satisfy its gate', () => {
+    // old pods take 4 GPUs (two per node), new ones 8: 12 pods fit on 6 nodes before, the step's 6 new pods need 6 nodes
+    const oldSet = updateOfAll(shape, { gpus: 4 })[0];
+    const newSet = updateOfAll(shape, { gpus: 8 })[1];
+    const p = planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(6) });
+    expect(p.ok).toBe(false);
+    expect(p.podCliqueSets[0].notes.filter(x => x.includes('does not fit'))).toEqual([]);
+    expect(p.podCliqueSets[0].steps[0].fits).toBe(false);
+    expect(p.podCliqueSets[0].stalls).toEqual([expect.objectContaining({ kind: 'never-progresses', step: 1, message: expect.stringContaining('sub-step 1.1') })]);
+    // 9 nodes: 1.1 fits (6 old pods on 3 nodes + 6 new), 1.2 needs 6 nodes for the rolled pods and 6 for the next
+    const nine = planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(9) }).podCliqueSets[0];
+    expect(nine.steps[0].subSteps.map(x => x.fits)).toEqual([true, false]);
+    expect(nine.stalls[0].message).toContain('sub-step 1.2');
+    expect(planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(12) }).ok).toBe(true);
   });
 });
