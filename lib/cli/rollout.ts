@@ -13,7 +13,9 @@ import { parsePoolFlag, PlanPool, readPoolsFile } from './plan';
 
 /** Options of `rolloutObjects`. */
 export interface RolloutCommandOptions {
+  /** The Grove API level of the cluster (`--grove-api`). */
   readonly groveApi: 'pinned' | 'next';
+  /** The operator configuration UPDATE admission runs with. */
   readonly operatorConfig: OperatorConfig;
   /**
    * GPU node pools to check each step against.

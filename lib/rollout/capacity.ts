@@ -48,9 +48,15 @@ export function serving(components: readonly RolloutComponent[], rolled: Counts,
 
 /** Options of `annotateSteps`. */
 export interface AnnotateOptions {
-  /** The cluster to check each sub-step's new pods against. */
+  /**
+   * The cluster to check each sub-step's new pods against.
+   * @default - no fit check
+   */
   readonly cluster?: ClusterCapacity;
-  /** Pods of one unit of each component on the new version. */
+  /**
+   * Pods of one unit of each component on the new version (needed with `cluster`).
+   * @default - no fit check
+   */
   readonly unitPods?: UnitPods;
   /**
    * Pods of one unit on the old version (GPU requests may differ).
