@@ -5,7 +5,7 @@ import { Counts, PodCliqueSetRollout, RolloutReport, Serving, SubStep } from './
 
 const counts = (c: Counts): string => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ');
 const plural = (n: number, word: string): string => `${n} ${n === 1 ? word : `${word}s`}`;
-const servingText = (s: Serving): string => `${s.old} old + ${s.new} new units${s.strandedPods > 0 ? `, ${s.strandedPods} pods (${s.strandedGpus} GPUs) stranded` : ''}`;
+const servingText = (s: Serving): string => `${s.old} old + ${s.new} new units${s.strandedPods > 0 ? `, ${plural(s.strandedPods, 'pod')} (${plural(s.strandedGpus, 'GPU')}) stranded` : ''}`;
 
 /** What a sub-step creates, in GREP-393's words. */
 export function describeSubStep(sub: SubStep, mpgIndex: number): string {
@@ -42,7 +42,7 @@ export function formatRolloutText(report: RolloutReport): string {
     pcs.steps.forEach((step, i) => {
       lines.push(`  step ${step.index} ${step.kind}: rolls ${counts(step.target)}${step.fits === false ? ' - DOES NOT FIT' : ''}`);
       for (const sub of step.subSteps) {
-        lines.push(`    ${sub.id}  ${describeSubStep(sub, indices[i])}; down ${sub.podsDown} pods, ${sub.gpusDown} GPUs; serving ${servingText(sub.serving)}`
+        lines.push(`    ${sub.id}  ${describeSubStep(sub, indices[i])}; down ${plural(sub.podsDown, 'pod')}, ${plural(sub.gpusDown, 'GPU')}; serving ${servingText(sub.serving)}`
           + `${sub.fits === undefined ? '' : sub.fits ? '; fits' : '; does not fit'}`);
       }
       lines.push(`    after: ${servingText(step.after)}`);
@@ -75,7 +75,7 @@ export function formatRolloutMermaid(report: RolloutReport): string {
       for (const sub of step.subSteps) {
         const id = `p${p}_${sub.id.replace('.', '_')}`;
         ids.push(id);
-        lines.push(`      ${id}["${esc(`${sub.id} ${describeSubStep(sub, indices[i])}`)}<br/>${esc(`down ${sub.podsDown} pods / ${sub.gpusDown} GPUs, serving ${servingText(sub.serving)}`)}"]`);
+        lines.push(`      ${id}["${esc(`${sub.id} ${describeSubStep(sub, indices[i])}`)}<br/>${esc(`down ${plural(sub.podsDown, 'pod')} / ${plural(sub.gpusDown, 'GPU')}, serving ${servingText(sub.serving)}`)}"]`);
         if (sub.fits === false) lines.push(`      style ${id} fill:#fdd,stroke:#c00`);
       }
       lines.push('    end');

@@ -98,3 +98,28 @@ describe('rollout usage', () => {
     expect(cli(['lint', '-', '--grove-api', 'next'], { input: 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: x}\nspec:\n  replicas: 1\n  updateStrategy: {type: Coherent}\n  template:\n    cliques:\n    - name: a\n      spec: {roleName: a, replicas: 1, podSpec: {containers: [{name: a, image: a}]}}\n' }).status).toBe(0);
   });
 });
+
+describe('README "Rollouts"', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const { ROOT } = require('./support') as typeof import('./support');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const shown = (command: string): string => {
+    const start = readme.indexOf(`$ npx cdk8s-grove ${command}\n`);
+    expect(start).toBeGreaterThan(0);
+    const body = readme.slice(readme.indexOf('\n', start) + 1);
+    return body.slice(0, body.indexOf('\n```'));
+  };
+
+  test('shows what the command prints for the Qwen3 example app updated to a new runtime image', () => {
+    const next = fs.readFileSync(path.join(ROOT, 'dist', 'qwen3-disagg.k8s.yaml'), 'utf8').replace(/vllm-runtime:1\.3\.0/g, 'vllm-runtime:1.3.1');
+    const r = cli(['rollout', 'dist/qwen3-disagg.k8s.yaml', '-'], { input: next });
+    expect(`${shown('rollout dist/qwen3-disagg.k8s.yaml new.yaml')}\n`).toBe(r.stdout);
+  });
+
+  test("shows GREP-393's worked example as the command prints it (steps 2 and 3 elided)", () => {
+    const r = cli(['rollout', ...WORKED, '--grove-api', 'next']);
+    const lines = shown(`rollout ${WORKED.join(' ')} --grove-api next`).split('\n').filter(l => !l.includes('...'));
+    for (const l of lines) expect(r.lines).toContain(l);
+  });
+});
