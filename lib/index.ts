@@ -3,4 +3,5 @@ export * from './grove';
 export * from './llm';
 export * from './admission';
 export * as catalog from './catalog';
+export * as rollout from './rollout';
 export * as imports from './imports';

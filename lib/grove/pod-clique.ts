@@ -309,10 +309,8 @@ export class PodClique extends Construct {
 
   /** @internal */
   public _problems(): ValidationProblem[] {
-    const problems: ValidationProblem[] = rollingUpdateProblems({
-      path: this.node.path, kind: this.scalingGroup ? 'member clique' : 'clique', rollingUpdate: this.props.rollingUpdate,
-      replicas: this.replicas, minAvailable: this.minAvailable ?? this.replicas,
-    }, this.podCliqueSet.updateStrategy, GroveOperatorConfig.groveApi(this));
+    const owner = { path: this.node.path, kind: this.scalingGroup ? 'member clique' as const : 'clique' as const, rollingUpdate: this.props.rollingUpdate, replicas: this.replicas, minAvailable: this.minAvailable ?? this.replicas };
+    const problems: ValidationProblem[] = rollingUpdateProblems(owner, this.podCliqueSet.updateStrategy, GroveOperatorConfig.groveApi(this));
     const overlayContainers = this.props.podSpec?.containers ?? [];
     if (this._containers.length === 0 && overlayContainers.length === 0) {
       problems.push({ constructPath: this.node.path, field: 'containers', message: 'a clique needs at least one container', fix: 'pass `containers` or call addContainer()' });

@@ -24,9 +24,13 @@ export interface RollingUpdate {
   readonly maxUnavailable?: number;
 }
 
-/** The strategy a PodCliqueSet renders: the one asked for, or the API level's choice. */
+/**
+ * The strategy a PodCliqueSet renders: the one asked for, or the API level's choice. Coherent asked for at the pinned
+ * API is a synth error (`strategyProblems`); admission then checks the rest of the object with RollingRecreate.
+ */
 export function effectiveStrategy(asked: UpdateStrategyType | undefined, groveApi: GroveApi): UpdateStrategyType {
-  return asked ?? (groveApi === 'next' ? UpdateStrategyType.COHERENT : UpdateStrategyType.ROLLING_RECREATE);
+  if (groveApi === 'pinned' && (asked === undefined || asked === UpdateStrategyType.COHERENT)) return UpdateStrategyType.ROLLING_RECREATE;
+  return asked ?? UpdateStrategyType.COHERENT;
 }
 
 /** The budget in force for a component, or undefined where Grove has none (pinned API, OnDelete). */

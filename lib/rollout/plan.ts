@@ -68,12 +68,12 @@ export function planRollout(oldObjects: readonly unknown[], newObjects: readonly
       kind: 'refused', message: `Grove refuses the update: ${formatAdmissionError(e)}`,
       fix: e.field.endsWith('maxUnavailable') ? 'set rollingUpdate.maxUnavailable to at least minAvailable' : 'correct the field; the update never starts while it is refused',
     }));
-    out.push(planOne(model, rolloutModel(prev, groveApi), refused, cluster));
+    out.push(planOne(model, rolloutModel(prev, groveApi), refused, cluster, groveApi));
   }
   return { groveApi, ok: out.every(p => p.stalls.length === 0), podCliqueSets: out };
 }
 
-function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined): PodCliqueSetRollout {
+function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined, groveApi: GroveApi): PodCliqueSetRollout {
   const strategy = (['Coherent', 'RollingRecreate', 'OnDelete'].includes(model.strategy) ? model.strategy : 'RollingRecreate') as UpdateStrategyName;
   const stalls: Stall[] = [...refused];
   const notes: string[] = [];
@@ -104,6 +104,14 @@ function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly 
   if (cluster !== undefined) {
     if (!fitsFreeCapacity(cluster, [], replicaPods(oldModel))) {
       notes.push('the old version does not fit on these pools: some of its gangs are pending before the update starts');
+      if (groveApi === 'next' && strategy === 'RollingRecreate') {
+        // ai-dynamo/grove issue #840: pending units use up the maxUnavailable budget, so RollingRecreate never takes one down
+        stalls.push({
+          kind: 'never-starts',
+          message: 'RollingRecreate counts the pending pods of the old version against maxUnavailable, so the budget is used up and the update never starts',
+          fix: 'add nodes so the old version is placed, or use the Coherent strategy',
+        });
+      }
     } else {
       for (const step of steps) {
         const sub = step.subSteps.find(x => x.fits === false);

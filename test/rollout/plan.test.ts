@@ -193,3 +193,21 @@ describe('the cluster model (lib/catalog/fit.ts behind lib/rollout/cluster-fit.t
     expect(planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(12) }).ok).toBe(true);
   });
 });
+
+describe('an old version that does not fit (ai-dynamo/grove issue #840)', () => {
+  const shape = { F: { replicas: 1, minAvailable: 1 }, P: { replicas: 2, minAvailable: 1 }, D: { replicas: 2, minAvailable: 1 } };
+  const pools = [{ sku: 'Standard_ND96isr_H100_v5', nodes: 2 }];
+
+  test('next RollingRecreate: the pending pods use up the budget and the update never starts', () => {
+    const [o, n] = updateOfAll(shape, { gpus: 8, strategy: 'RollingRecreate' });
+    const p = planRollout([o], [n], { groveApi: 'next', pools }).podCliqueSets[0];
+    expect(p.notes[0]).toMatch(/old version does not fit/);
+    expect(p.stalls.map(s => s.kind)).toContain('never-starts');
+  });
+
+  test('Coherent: no such stall (the plan rolls the pending units like the others)', () => {
+    const [o, n] = updateOfAll(shape, { gpus: 8 });
+    const p = planRollout([o], [n], { groveApi: 'next', pools }).podCliqueSets[0];
+    expect(p.stalls.map(s => s.kind)).not.toContain('never-starts');
+  });
+});
