@@ -69,6 +69,10 @@ export function rollingUpdateProblems(owner: BudgetOwner, strategy: UpdateStrate
     return [{ constructPath: owner.path, field, message: 'the pinned Grove API has no rollingUpdate (it replaces one pod or scaling-group replica at a time)',
       value: ru, fix: "remove rollingUpdate, or target the next API with GroveOperatorConfig.set(app, { groveApi: 'next' })" }];
   }
+  if (strategy === UpdateStrategyType.ON_DELETE) {
+    return [{ constructPath: owner.path, field, value: ru, message: 'Grove has no budget under OnDelete (it replaces a pod only when you delete it), so this would be ignored',
+      fix: 'remove rollingUpdate, or choose the Coherent or RollingRecreate strategy' }];
+  }
   const v = ru.maxUnavailable;
   if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
     return [{ constructPath: owner.path, field: 'rollingUpdate.maxUnavailable', message: 'must be a whole number >= 0', value: v, fix: 'set maxUnavailable to a whole number such as 1' }];

@@ -60,6 +60,12 @@ describe('at the next Grove API', () => {
     expect(catchValidation(() => Testing.synth(chart)).problems).toEqual([expect.objectContaining({ constructPath: 'test/svc/prefill/leader', field: 'rollingUpdate' })]);
   });
 
+  test('a budget under OnDelete would be ignored and fails at synth', () => {
+    const chart = chartAt('next');
+    disagg(chart, { strategy: UpdateStrategyType.ON_DELETE, prefill: 2 });
+    expect(catchValidation(() => Testing.synth(chart)).problems).toEqual([expect.objectContaining({ constructPath: 'test/svc/prefill', field: 'rollingUpdate' })]);
+  });
+
   test('a RollingRecreate budget of 0 can never progress and fails at synth', () => {
     const chart = chartAt('next');
     disagg(chart, { strategy: UpdateStrategyType.ROLLING_RECREATE, prefill: 0 });
