@@ -83,3 +83,27 @@ export function rolloutModel(object: unknown, groveApi: GroveApi, previous?: unk
   }
   return { name: pcs.name, namespace: pcs.namespace || 'default', replicas: pcs.replicas, strategy, components, unitPods };
 }
+
+/**
+ * NEW as the API server stores it when applied over OLD: a `rollingUpdate.maxUnavailable` that Grove's defaulting
+ * wrote into the stored object stays where NEW does not set one (`kubectl apply` keeps fields it did not write).
+ * This is GREP-393's "strategy-flip safety": switching RollingRecreate to Coherent keeps the defaulted budget of 1,
+ * which admission then refuses for every component with `minAvailable >= 2`.
+ */
+export function appliedOver(next: unknown, storedOld: unknown): unknown {
+  const out = JSON.parse(JSON.stringify(next)) as Json;
+  const templateOf = (o: unknown) => record(record(record(o).spec).template);
+  for (const key of ['cliques', 'podCliqueScalingGroups']) {
+    const stored = new Map((Array.isArray(templateOf(storedOld)[key]) ? templateOf(storedOld)[key] as unknown[] : []).map(x => [str(record(x).name), record(x)]));
+    const items = templateOf(out)[key];
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      const it = record(item);
+      const budget = record(stored.get(str(it.name))?.rollingUpdate).maxUnavailable;
+      if (budget !== undefined && record(it.rollingUpdate).maxUnavailable === undefined && item === it) {
+        it.rollingUpdate = { ...record(it.rollingUpdate), maxUnavailable: budget };
+      }
+    }
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { GangPod, NodePool } from '../catalog';
 import { annotateSteps, serving, servingUnit } from './capacity';
 import { ClusterCapacity, fitsFreeCapacity } from './cluster-fit';
 import { coherentStepPlan, CoherentStepPlan, RawStep } from './coherent';
-import { RolloutModel, rolloutModel } from './model';
+import { appliedOver, defaultedAt, RolloutModel, rolloutModel } from './model';
 import { rollingRecreateSteps } from './rolling-recreate';
 import { GroveApi, PodCliqueSetRollout, RolloutReport, Stall, UpdateStrategyName } from './types';
 
@@ -56,17 +56,20 @@ export function planRollout(oldObjects: readonly unknown[], newObjects: readonly
   const olds = new Map(oldObjects.filter(isPcs).map(o => [keyOf(o), o]));
   const news = newObjects.filter(isPcs);
   const out: PodCliqueSetRollout[] = [];
-  for (const next of news) {
-    const prev = olds.get(keyOf(next));
+  for (const written of news) {
+    const prev = olds.get(keyOf(written));
     if (prev === undefined) continue;
+    const next = groveApi === 'next' ? appliedOver(written, defaultedAt(prev, groveApi)) : written;
     const model = rolloutModel(next, groveApi, prev);
     if (!model.components.some(c => c.inScope)) continue;
-    const others = news.filter(o => o !== next).map(o => rolloutModel(o, groveApi));
+    const others = news.filter(o => o !== written).map(o => rolloutModel(o, groveApi));
     const cluster = options.pools === undefined ? undefined : { pools: options.pools, occupied: [...otherReplicaPods(rolloutModel(prev, groveApi)), ...others.flatMap(allPods)] };
     const response = admit({ operation: 'UPDATE', object: next, oldObject: prev, operatorConfig, clusterObjects }, { groveApi });
     const refused: Stall[] = response.errors.map(e => ({
       kind: 'refused', message: `Grove refuses the update: ${formatAdmissionError(e)}`,
-      fix: e.field.endsWith('maxUnavailable') ? 'set rollingUpdate.maxUnavailable to at least minAvailable' : 'correct the field; the update never starts while it is refused',
+      fix: e.field.endsWith('maxUnavailable')
+        ? 'set rollingUpdate.maxUnavailable to at least minAvailable in NEW (a budget Grove defaulted under RollingRecreate stays when NEW leaves it out)'
+        : 'correct the field; the update never starts while it is refused',
     }));
     out.push(planOne(model, rolloutModel(prev, groveApi), refused, cluster, groveApi));
   }

@@ -211,3 +211,22 @@ describe('an old version that does not fit (ai-dynamo/grove issue #840)', () => 
     expect(p.stalls.map(s => s.kind)).not.toContain('never-starts');
   });
 });
+
+describe("GREP-393's strategy-flip safety (a Grove upgrade that makes Coherent the default)", () => {
+  const shape = { F: { replicas: 4, minAvailable: 2 }, P: { replicas: 2, minAvailable: 1 } };
+
+  test('RollingRecreate -> Coherent without budgets: the defaulted budget of 1 stays and the update is refused', () => {
+    const report = planRollout([disaggSet(shape, {}, { strategy: 'RollingRecreate' })], [disaggSet(shape, { F: 'v2' })], { groveApi: 'next' });
+    expect(report.ok).toBe(false);
+    expect(report.podCliqueSets[0].stalls).toEqual([expect.objectContaining({
+      kind: 'refused', message: expect.stringContaining('cliques[0].rollingUpdate.maxUnavailable: must not be less than minAvailable (2)'),
+    })]);
+  });
+
+  test('the same flip with the budgets written (as the constructs always do) is allowed', () => {
+    const withBudgets = { F: { ...shape.F, maxUnavailable: 2 }, P: { ...shape.P, maxUnavailable: 1 } };
+    const report = planRollout([disaggSet(shape, {}, { strategy: 'RollingRecreate' })], [disaggSet(withBudgets, { F: 'v2' })], { groveApi: 'next' });
+    expect(report.ok).toBe(true);
+    expect(report.podCliqueSets[0].strategy).toBe('Coherent');
+  });
+});
