@@ -7,6 +7,7 @@ import { ClusterObjects } from './cluster';
 import { normalizeOperatorConfig, schedulerRegistry } from './config';
 import { ErrorList, notSupported, required, typeInvalid } from './errors';
 import { field, isObject } from './json';
+import { admitNext } from './next';
 import { admitPodCliqueSet } from './pod-clique-set-admission';
 import { AdmissionOperation, AdmissionRequest, AdmissionResponse } from './types';
 
@@ -45,8 +46,21 @@ function requestErrors(request: unknown): ErrorList {
   return errs;
 }
 
+/** Options of `admit`. */
+export interface AdmitOptions {
+  /**
+   * The Grove API level: `pinned` (the CRDs and webhooks of the pinned commit) or `next` (GREP-393's Coherent
+   * updates, the CRDs of PR #649: lib/admission/next).
+   * @default 'pinned'
+   */
+  readonly groveApi?: 'pinned' | 'next';
+}
+
 /** Admits one request as the API server + Grove's defaulting and validating webhooks would. */
-export function admit(request: AdmissionRequest): AdmissionResponse {
+export function admit(request: AdmissionRequest, options: AdmitOptions = {}): AdmissionResponse {
+  if (options.groveApi === 'next' && field(request.object, 'kind') === 'PodCliqueSet' && field(request, 'operation') !== 'DELETE') {
+    return admitNext(request, r => admit(r));
+  }
   if (field(request, 'operation') === 'DELETE') {
     return { allowed: true, errors: [], warnings: [] }; // Grove's webhooks always allow deletion
   }

@@ -3,6 +3,8 @@
  * and ClusterTopologyBinding.
  */
 export { admit } from './admit';
+export type { AdmitOptions } from './admit';
+export { defaultNextPodCliqueSet, validateNextPodCliqueSet, NEXT_UPDATE_STRATEGIES } from './next';
 export { DEFAULT_OPERATOR_CONFIG } from './config';
 export { defaultPodCliqueSet } from './defaulting';
 export { formatAdmissionError, formatAdmissionErrors } from './errors';

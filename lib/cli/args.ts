@@ -49,12 +49,34 @@ export interface ParsedArgs {
 /** The options every subcommand accepts. */
 export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', kind: 'flag', description: 'show this help and exit' };
 
+/** The Grove API levels: the pinned commit's, or the next one (GREP-393 Coherent updates, the CRDs of PR #649). */
+export const GROVE_API_LEVELS = ['pinned', 'next'] as const;
+
+/** `--grove-api`, which every subcommand accepts (added by `parseArgs` and `formatHelp`). */
+export const GROVE_API_OPTION: OptionSpec = {
+  name: 'grove-api',
+  kind: 'value',
+  valueName: 'LEVEL',
+  choices: GROVE_API_LEVELS,
+  description: 'Grove API level the cluster runs: pinned, or next (Coherent updates, rollingUpdate; default: pinned)',
+};
+
+/** The `--grove-api` value (`pinned` unless given). */
+export function groveApiOf(args: ParsedArgs): 'pinned' | 'next' {
+  return args.values.get(GROVE_API_OPTION.name) === 'next' ? 'next' : 'pinned';
+}
+
+function withGroveApi(specs: readonly OptionSpec[]): readonly OptionSpec[] {
+  return specs.some(s => s.name === GROVE_API_OPTION.name) ? specs : [...specs, GROVE_API_OPTION];
+}
+
 /**
  * Parses `argv` against `specs`. `-` is a positional (stdin); `--` ends the options.
  *
  * @throws UsageError for unknown options, missing values and values outside `choices`
  */
-export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
+export function parseArgs(argv: readonly string[], commandSpecs: readonly OptionSpec[]): ParsedArgs {
+  const specs = withGroveApi(commandSpecs);
   const byName = new Map(specs.map(s => [s.name, s]));
   const byShort = new Map(specs.filter(s => s.short !== undefined).map(s => [s.short as string, s]));
   const flags = new Set<string>();
@@ -148,8 +170,8 @@ function distance(a: string, b: string): number {
 }
 
 /** The help text of a subcommand: usage line, description, options. */
-export function formatHelp(usage: string, description: string, specs: readonly OptionSpec[]): string {
-  const rows = specs.map(s => {
+export function formatHelp(usage: string, description: string, commandSpecs: readonly OptionSpec[]): string {
+  const rows = withGroveApi(commandSpecs).map(s => {
     const names = `${s.short === undefined ? '    ' : `-${s.short}, `}--${s.name}`;
     const value = s.kind === 'flag' ? '' : ` ${s.valueName ?? 'VALUE'}`;
     const repeat = s.kind === 'list' ? ' (repeatable)' : '';

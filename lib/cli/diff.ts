@@ -10,7 +10,7 @@
  * default is no change.
  */
 import { AdmissionError, OperatorConfig, admit, defaultPodCliqueSet } from '../admission';
-import { HELP_OPTION, ParsedArgs, UsageError } from './args';
+import { HELP_OPTION, groveApiOf, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { OPERATOR_OPTIONS, describeOperatorConfig, operatorConfigFromArgs } from './config';
 import { redact, secretLike } from './hygiene';
@@ -41,6 +41,11 @@ export interface DiffReport {
 export interface DiffOptions {
   /** The Grove operator configuration UPDATE admission runs with. */
   readonly operatorConfig: OperatorConfig;
+  /**
+   * The Grove API level UPDATE admission runs at.
+   * @default 'pinned'
+   */
+  readonly groveApi?: 'pinned' | 'next';
 }
 
 /** One changed leaf value. */
@@ -79,7 +84,7 @@ export function diffObjects(oldInput: LoadedInput, newInput: LoadedInput, option
       continue;
     }
     if (isKind(next.object, GROVE, 'PodCliqueSet')) {
-      const found = diffPodCliqueSet(prev, next, options.operatorConfig, clusterObjects);
+      const found = diffPodCliqueSet(prev, next, options.operatorConfig, clusterObjects, options.groveApi ?? 'pinned');
       findings.push(...found);
       if (found.length === 0) unchanged++;
     } else if (isKind(next.object, GROVE, 'ClusterTopologyBinding')) {
@@ -165,14 +170,14 @@ const IMMUTABLE: readonly RegExp[] = [
 const RESTARTS = /^spec\.template\.cliques\[(\d+)\]\.(labels|annotations|spec\.podSpec)(\.|\[|$)/;
 const RESCALES = /^(spec\.replicas|spec\.template\.cliques\[\d+\]\.spec\.(replicas|autoScalingConfig)|spec\.template\.podCliqueScalingGroups\[\d+\]\.(replicas|scaleConfig))(\.|\[|$)/;
 
-function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: OperatorConfig, clusterObjects: readonly unknown[]): DiffFinding[] {
+function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: OperatorConfig, clusterObjects: readonly unknown[], groveApi: 'pinned' | 'next'): DiffFinding[] {
   const oldDefaulted = defaultPodCliqueSet(prev.object) as Json;
   const newDefaulted = defaultPodCliqueSet(next.object) as Json;
   const leaves = leafDiffs(oldDefaulted, newDefaulted, '');
   if (leaves.length === 0) return [];
 
   const out: DiffFinding[] = [];
-  const response = admit({ operation: 'UPDATE', object: next.object, oldObject: prev.object, operatorConfig: config, clusterObjects });
+  const response = admit({ operation: 'UPDATE', object: next.object, oldObject: prev.object, operatorConfig: config, clusterObjects }, { groveApi });
   const locator = new RefusalLocator(oldDefaulted, newDefaulted);
   for (const e of response.errors) {
     if (e.field === '<nil>') continue;
@@ -181,7 +186,7 @@ function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: Operat
       'Grove cannot change this in place: revert it, or delete the PodCliqueSet and create it again (all its pods stop)', 'admission', where.path));
   }
   const refused = !response.allowed;
-  const strategy = str(record(record(newDefaulted.spec).updateStrategy).type) || 'RollingRecreate';
+  const strategy = str(record(record(newDefaulted.spec).updateStrategy).type) || (groveApi === 'next' ? 'Coherent' : 'RollingRecreate');
   const cliqueNames = list(record(record(newDefaulted.spec).template).cliques).map(c => str(record(c).name));
 
   const restartByClique = new Map<number, Leaf[]>();
@@ -431,7 +436,7 @@ Exit status: 0 when the cluster would accept the update, 1 when it would refuse 
     if (oldPath === '-' && newPath === '-') {
       throw new UsageError('only one of OLD and NEW can be - (stdin)');
     }
-    const report = diffObjects(loadInputs([oldPath], io), loadInputs([newPath], io), { operatorConfig: config });
+    const report = diffObjects(loadInputs([oldPath], io), loadInputs([newPath], io), { operatorConfig: config, groveApi: groveApiOf(args) });
     io.stdout(args.values.get('format') === 'json'
       ? toJson({ command: 'diff', ok: report.ok, operatorConfig: config, summary: report.summary, findings: report.findings })
       : formatDiffText(report, config));

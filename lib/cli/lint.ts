@@ -5,7 +5,7 @@
 import { AdmissionError, OperatorConfig, admit } from '../admission';
 import { validateAgainstCrd } from '../schema';
 import { podGpuRequest } from '../catalog';
-import { HELP_OPTION, ParsedArgs, UsageError } from './args';
+import { HELP_OPTION, groveApiOf, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { OPERATOR_OPTIONS, describeOperatorConfig, operatorConfigFromArgs } from './config';
 import { CrdSet, loadCrds } from './crds';
@@ -34,6 +34,11 @@ export interface LintOptions {
    * @default - the structure check is skipped (admission still checks the schema rules Grove's CRDs state)
    */
   readonly crds?: CrdSet;
+  /**
+   * The Grove API level admission runs at.
+   * @default 'pinned'
+   */
+  readonly groveApi?: 'pinned' | 'next';
 }
 
 /** Counts for the summary line. */
@@ -80,13 +85,13 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
 
   findings.push(...duplicates(input.objects));
   for (const src of ctbList) {
-    const response = admit({ operation: 'CREATE', object: src.object, operatorConfig: options.operatorConfig });
+    const response = admit({ operation: 'CREATE', object: src.object, operatorConfig: options.operatorConfig }, { groveApi: options.groveApi });
     const admission = response.errors.map(e => admissionFinding(src, e, undefined)).filter((f): f is Finding => f !== undefined);
     findings.push(...admission, ...crdFindings(src, options.crds, admission, notes));
   }
   for (const src of pcsList) {
     const pcs = readPcs(src.object);
-    const response = admit({ operation: 'CREATE', object: src.object, operatorConfig: options.operatorConfig, clusterObjects });
+    const response = admit({ operation: 'CREATE', object: src.object, operatorConfig: options.operatorConfig, clusterObjects }, { groveApi: options.groveApi });
     const admission = response.errors.map(e => admissionFinding(src, e, pcs)).filter((f): f is Finding => f !== undefined);
     const warnings = response.warnings.filter(w => w !== RESTART_POLICY_WARNING).map(w => admissionWarning(src, w));
     findings.push(
@@ -436,7 +441,7 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     const crdDir = args.values.get('crds') ?? (io.env.GROVE_CRDS_DIR || undefined);
     const crds = crdDir === undefined ? undefined : loadCrds(crdDir, io);
     const input = loadInputs(args.positionals, io);
-    const report = lintObjects(input, { operatorConfig: config, kaiQueues: args.lists.get('kai-queue') ?? [], crds });
+    const report = lintObjects(input, { operatorConfig: config, kaiQueues: args.lists.get('kai-queue') ?? [], crds, groveApi: groveApiOf(args) });
     const strict = args.flags.has('strict');
     const failed = report.summary.errors > 0 || (strict && report.summary.warnings > 0);
     if (args.values.get('format') === 'json') {

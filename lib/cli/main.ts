@@ -1,5 +1,5 @@
 /**
- * The `cdk8s-grove` command: dispatches to `lint`, `plan`, `graph` and `diff`.
+ * The `cdk8s-grove` command: dispatches to `lint`, `plan`, `graph`, `diff` and `rollout`.
  *
  * Start-up stays fast because nothing here loads cdk8s or the generated `imports/`: only the admission port, the
  * schema validator, the catalog and `yaml` (plus zod when `--config` is given).
@@ -12,10 +12,11 @@ import { LINT_COMMAND } from './lint';
 import { PLAN_COMMAND } from './plan';
 import { DIFF_COMMAND } from './diff';
 import { GRAPH_COMMAND } from './graph';
+import { ROLLOUT_COMMAND } from './rollout';
 import { Io } from './output';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [LINT_COMMAND, PLAN_COMMAND, GRAPH_COMMAND, DIFF_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [LINT_COMMAND, PLAN_COMMAND, GRAPH_COMMAND, DIFF_COMMAND, ROLLOUT_COMMAND];
 
 const PROGRAM = 'cdk8s-grove';
 

@@ -1,7 +1,19 @@
 import { IConstruct } from 'constructs';
 import { DEFAULT_OPERATOR_CONFIG, OperatorConfig } from '../admission';
+import type { GroveApi } from '../rollout/types';
 
 const CONTEXT_KEY = 'cdk8s-grove:operatorConfig';
+const API_KEY = 'cdk8s-grove:groveApi';
+
+/** What `GroveOperatorConfig.set` takes: the operator configuration and the Grove API level. */
+export interface GroveOperatorSettings extends Partial<OperatorConfig> {
+  /**
+   * The Grove API the cluster runs: `pinned` (the pinned commit's CRDs and webhooks) or `next` (GREP-393 Coherent
+   * updates and `rollingUpdate`, the CRDs of PR #649). Decides which fields are rendered and how admission checks them.
+   * @default 'pinned'
+   */
+  readonly groveApi?: GroveApi;
+}
 
 /**
  * The Grove operator configuration that synth-time admission checks against.
@@ -16,8 +28,17 @@ export class GroveOperatorConfig {
    * Sets the operator configuration for every Grove construct under `scope` (usually the `App`).
    * Fields you leave out keep the stock-install value. Must be called before constructs are added under `scope`.
    */
-  public static set(scope: IConstruct, config: Partial<OperatorConfig>): void {
-    scope.node.setContext(CONTEXT_KEY, { ...DEFAULT_OPERATOR_CONFIG, ...config });
+  public static set(scope: IConstruct, config: GroveOperatorSettings): void {
+    const { groveApi, ...operator } = config;
+    scope.node.setContext(CONTEXT_KEY, { ...DEFAULT_OPERATOR_CONFIG, ...operator });
+    if (groveApi !== undefined) {
+      scope.node.setContext(API_KEY, groveApi);
+    }
+  }
+
+  /** The Grove API level in force at `scope` (`pinned` unless set). */
+  public static groveApi(scope: IConstruct): GroveApi {
+    return scope.node.tryGetContext(API_KEY) === 'next' ? 'next' : 'pinned';
   }
 
   /** The operator configuration in force at `scope`. */

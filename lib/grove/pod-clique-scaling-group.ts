@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import * as grove from '../../imports/grove-grove.io';
 import { AutoScaling, renderAutoScaling } from './autoscaling';
 import { MNNVL_GROUP_ANNOTATION, PodClique, PodCliqueOptions } from './pod-clique';
+import { GroveOperatorConfig } from './operator-config';
 import { renderResourceSharing, ResourceSharing } from './resource-sharing';
+import { RollingUpdate, renderRollingUpdate, rollingUpdateProblems } from './rolling-update';
 import { renderTopologyConstraint, TopologyConstraint } from './topology';
 import { GroveValidationError, ValidationProblem } from '../errors';
 import { dnsLabelProblems, toDnsLabel } from '../private/names';
@@ -28,6 +30,11 @@ export interface PodCliqueScalingGroupOptions {
    * @default - Grove uses 1
    */
   readonly minAvailable?: number;
+  /**
+   * Update budget of the group, in whole replicas; it covers every clique of the group (`next` Grove API only).
+   * @default - Grove's default for the strategy (minAvailable under Coherent, 1 under RollingRecreate), written explicitly at the next API level
+   */
+  readonly rollingUpdate?: RollingUpdate;
   /**
    * A HorizontalPodAutoscaler for the group (scales whole units).
    * @default - no autoscaler
@@ -148,6 +155,11 @@ export class PodCliqueScalingGroup extends Construct {
     return `${this.podCliqueSet.name}-${pcsReplica}-${this.name}`;
   }
 
+  /** The rendered `rollingUpdate` (at the next Grove API only). @internal */
+  public _rollingUpdate(): { rollingUpdate?: { maxUnavailable: number } } {
+    return renderRollingUpdate(this.props.rollingUpdate, this.podCliqueSet.updateStrategy, this.minAvailable ?? 1, GroveOperatorConfig.groveApi(this));
+  }
+
   /** @internal */
   public _toGrove(): grove.PodCliqueSetSpecTemplatePodCliqueScalingGroups {
     const annotations = { ...this.props.annotations, ...(this.props.mnnvlGroup ? { [MNNVL_GROUP_ANNOTATION]: this.props.mnnvlGroup } : {}) };
@@ -156,6 +168,7 @@ export class PodCliqueScalingGroup extends Construct {
       cliqueNames: this._cliques.map(c => c.name),
       replicas: this.replicas,
       minAvailable: this.minAvailable,
+      ...this._rollingUpdate(),
       scaleConfig: renderAutoScaling(this.autoScaling),
       topologyConstraint: renderTopologyConstraint(this.topologyConstraint),
       resourceSharing: this._sharing.length > 0 ? this._sharing.map(renderResourceSharing) : undefined,
@@ -165,9 +178,12 @@ export class PodCliqueScalingGroup extends Construct {
 
   /** @internal */
   public _problems(): ValidationProblem[] {
+    const budget = rollingUpdateProblems({
+      path: this.node.path, kind: 'scaling group', rollingUpdate: this.props.rollingUpdate, replicas: this.replicas, minAvailable: this.minAvailable ?? 1,
+    }, this.podCliqueSet.updateStrategy, GroveOperatorConfig.groveApi(this));
     if (this._cliques.length === 0) {
-      return [{ constructPath: this.node.path, field: 'cliques', message: 'a scaling group needs at least one clique', fix: 'call addClique() on the scaling group' }];
+      return [...budget, { constructPath: this.node.path, field: 'cliques', message: 'a scaling group needs at least one clique', fix: 'call addClique() on the scaling group' }];
     }
-    return [];
+    return budget;
   }
 }

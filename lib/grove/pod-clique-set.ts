@@ -6,6 +6,7 @@ import { GroveOperatorConfig } from './operator-config';
 import { MNNVL_GROUP_ANNOTATION, PodClique, PodCliqueOptions } from './pod-clique';
 import { PodCliqueScalingGroup, PodCliqueScalingGroupOptions } from './pod-clique-scaling-group';
 import { INamed, renderResourceSharing, ResourceSharing } from './resource-sharing';
+import { attachRollingUpdates, effectiveStrategy, strategyProblems } from './rolling-update';
 import { Scheduler } from './scheduler';
 import { CliqueStartupType, UpdateStrategyType } from './startup';
 import { ITopologyBinding, renderTopologyConstraint, TopologyConstraint } from './topology';
@@ -40,8 +41,9 @@ export interface PodCliqueSetProps {
    */
   readonly cliqueStartupType?: CliqueStartupType;
   /**
-   * How pod-template changes are rolled out.
-   * @default - left to Grove (RollingRecreate)
+   * How pod-template changes are rolled out (`COHERENT` needs `GroveOperatorConfig.set(app, { groveApi: 'next' })`).
+   * Always written to the manifest, so a Grove upgrade that changes the default (to Coherent) changes nothing.
+   * @default - RollingRecreate at the pinned Grove API, Coherent at the next one
    */
   readonly updateStrategy?: UpdateStrategyType;
   /**
@@ -130,7 +132,7 @@ export class PodCliqueSet extends Construct {
         annotations: { ...props.metadata?.annotations, ...annotations },
       },
       spec: this.memo.lazySpec(),
-    }, this.memo);
+    }, this.memo, json => attachRollingUpdates(json, this._cliques.map(c => c._rollingUpdate()), this._groups.map(g => g._rollingUpdate())));
 
     const path = this.node.path;
     const problems: ValidationProblem[] = dnsLabelProblems(this.name).map(msg => ({
@@ -150,6 +152,11 @@ export class PodCliqueSet extends Construct {
       throw new GroveValidationError(problems);
     }
     registerCheckable(this);
+  }
+
+  /** The update strategy in force (the one asked for, or the Grove API level's default). */
+  public get updateStrategy(): UpdateStrategyType {
+    return effectiveStrategy(this.props.updateStrategy, GroveOperatorConfig.groveApi(this));
   }
 
   /** The PodCliqueSet's name. */
@@ -223,7 +230,7 @@ export class PodCliqueSet extends Construct {
     const startup = this.cliqueStartupType ?? explicit;
     return {
       replicas: this.replicas,
-      updateStrategy: p.updateStrategy ? { type: p.updateStrategy as string as grove.PodCliqueSetSpecUpdateStrategyType } : undefined,
+      updateStrategy: { type: this.updateStrategy as string as grove.PodCliqueSetSpecUpdateStrategyType },
       template: {
         cliques: this._cliques.map(c => c._toGrove()),
         cliqueStartupType: startup as string as grove.PodCliqueSetSpecTemplateCliqueStartupType | undefined,
@@ -246,11 +253,13 @@ export class PodCliqueSet extends Construct {
    */
   public _problems(pass?: CheckPass): ValidationProblem[] {
     const operatorConfig = GroveOperatorConfig.of(this);
+    const groveApi = GroveOperatorConfig.groveApi(this);
     const clusterObjects = this.assumedClusterObjects(pass);
-    return this.memo.problems({ operatorConfig, clusterObjects }, object => {
-      const response = admit({ operation: 'CREATE', object, operatorConfig, clusterObjects });
+    const strategy = strategyProblems(this.node.path, this.props.updateStrategy, groveApi);
+    return [...strategy, ...this.memo.problems({ operatorConfig, clusterObjects, groveApi }, object => {
+      const response = admit({ operation: 'CREATE', object, operatorConfig, clusterObjects }, { groveApi });
       return admissionProblems(response, field => this.constructPathOf(field));
-    });
+    })];
   }
 
   /**
@@ -288,9 +297,9 @@ export class PodCliqueSet extends Construct {
 
 /** The Grove object of a PodCliqueSet, rendered through the set's `RenderMemo`. */
 class PodCliqueSetObject extends grove.PodCliqueSet {
-  constructor(scope: Construct, id: string, props: grove.PodCliqueSetProps, private readonly memo: RenderMemo<ValidationProblem>) {
+  constructor(scope: Construct, id: string, props: grove.PodCliqueSetProps, private readonly memo: RenderMemo<ValidationProblem>, finish: (json: any) => any) {
     super(scope, id, props);
-    memo.attach(this, () => super.toJson());
+    memo.attach(this, () => finish(super.toJson()));
   }
 
   public override toJson(): any {

@@ -5,6 +5,8 @@ import { ContainerProps, gpusOf, GrovePodSpec, renderContainer } from './contain
 import { renderResourceSharing, ResourceSharing } from './resource-sharing';
 import { renderTopologyConstraint, TopologyConstraint } from './topology';
 import { GPU_TOLERATION, Toleration, Volume } from './volume';
+import { GroveOperatorConfig } from './operator-config';
+import { RollingUpdate, renderRollingUpdate, rollingUpdateProblems } from './rolling-update';
 import { GroveValidationError, ValidationProblem } from '../errors';
 import { redact, secretLike } from '../private/hygiene';
 import { dnsLabelProblems, MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
@@ -38,6 +40,11 @@ export interface PodCliqueOptions {
    * @default - Grove sets it to `replicas`
    */
   readonly minAvailable?: number;
+  /**
+   * Update budget of a standalone clique (`next` Grove API only; a clique in a scaling group uses the group's).
+   * @default - Grove's default for the strategy, written explicitly at the next API level
+   */
+  readonly rollingUpdate?: RollingUpdate;
   /**
    * Labels of the clique, propagated to its PodClique and pods.
    * @default - none (plus the scheduler's queue label)
@@ -272,6 +279,11 @@ export class PodClique extends Construct {
       : `${this.podCliqueSet.name}-${pcsReplica}-${this.name}`;
   }
 
+  /** The rendered `rollingUpdate` (standalone cliques at the next Grove API only). @internal */
+  public _rollingUpdate(): { rollingUpdate?: { maxUnavailable: number } } {
+    return this.scalingGroup ? {} : renderRollingUpdate(this.props.rollingUpdate, this.podCliqueSet.updateStrategy, this.minAvailable ?? this.replicas, GroveOperatorConfig.groveApi(this));
+  }
+
   /** @internal */
   public _toGrove(): grove.PodCliqueSetSpecTemplateCliques {
     const set = this.podCliqueSet;
@@ -279,6 +291,7 @@ export class PodClique extends Construct {
     const annotations = { ...this.props.annotations, ...(this.props.mnnvlGroup ? { [MNNVL_GROUP_ANNOTATION]: this.props.mnnvlGroup } : {}) };
     return {
       name: this.name,
+      ...this._rollingUpdate(),
       labels: nonEmpty(labels),
       annotations: nonEmpty(annotations),
       topologyConstraint: renderTopologyConstraint(this.topologyConstraint),
@@ -296,7 +309,8 @@ export class PodClique extends Construct {
 
   /** @internal */
   public _problems(): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
+    const owner = { path: this.node.path, kind: this.scalingGroup ? 'member clique' as const : 'clique' as const, rollingUpdate: this.props.rollingUpdate, replicas: this.replicas, minAvailable: this.minAvailable ?? this.replicas };
+    const problems: ValidationProblem[] = rollingUpdateProblems(owner, this.podCliqueSet.updateStrategy, GroveOperatorConfig.groveApi(this));
     const overlayContainers = this.props.podSpec?.containers ?? [];
     if (this._containers.length === 0 && overlayContainers.length === 0) {
       problems.push({ constructPath: this.node.path, field: 'containers', message: 'a clique needs at least one container', fix: 'pass `containers` or call addContainer()' });

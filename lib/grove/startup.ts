@@ -10,6 +10,11 @@ export enum CliqueStartupType {
 
 /** How Grove rolls out a change of the pod templates. */
 export enum UpdateStrategyType {
+  /**
+   * GREP-393 (`next` Grove API only, and its default): in steps that each bring up a gang of `minAvailable` of every
+   * changed component on the new version, so prefill and decode stay balanced and versions never mix within a unit.
+   */
+  COHERENT = 'Coherent',
   /** One PodCliqueSet replica at a time, recreating pods. */
   ROLLING_RECREATE = 'RollingRecreate',
   /** Grove records the new template; pods are replaced when you delete them. */

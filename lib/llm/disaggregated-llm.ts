@@ -19,6 +19,14 @@ export interface DisaggregatedLlmProps extends LlmServiceProps {
  * scaling group of a leader and workers spanning whole nodes, wired the way the engine needs. The base gang (what
  * must be placed for the service to start) is the frontend plus one instance of each role.
  *
+ * Rollouts: at the next Grove API (`GroveOperatorConfig.set(app, { groveApi: 'next' })`) the set is written with the
+ * Coherent strategy and each role's `rollingUpdate.maxUnavailable` at its `minAvailable` (one instance): each step
+ * takes one prefill + decode unit down, brings it back on the new version, and drains an even share of the rest, so
+ * prefill and decode of the same version stay in their ratio and, when each role's replicas are a multiple of the
+ * smallest, no capacity is stranded between steps. `minAvailable` stays 1 per role because Grove never lets it
+ * change after creation: a ratio-derived floor would refuse the next rescale. At the pinned API the strategy is
+ * RollingRecreate (written explicitly), which rolls the roles independently; `cdk8s-grove rollout` shows both plans.
+ *
  * @example
  * new DisaggregatedLlm(chart, 'qwen3', {
  *   model: 'Qwen/Qwen3-0.6B',

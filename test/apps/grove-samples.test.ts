@@ -62,6 +62,10 @@ describeWithReference('upstream Grove samples are reproduced by construct progra
     const [upstream] = readReferenceYaml('grove', 'samples', file);
     const ours = synthPcs(chartClass);
     const expected = withRoleNames(upstream, MISSING_ROLE_NAME[file] ?? []);
+    // cdk8s-grove always writes the strategy; at the pinned commit an unset one is RollingRecreate
+    // (operator/internal/controller/common/component/utils/podcliqueset.go, IsAutoUpdateStrategy)
+    expect(ours.spec.updateStrategy).toEqual({ type: 'RollingRecreate' });
+    expected.spec.updateStrategy ??= { type: 'RollingRecreate' };
     expect(defaultPodCliqueSet(ours)).toEqual(defaultPodCliqueSet(expected));
   });
 });

@@ -32,16 +32,18 @@ test.each([
   expect(() => parseArgs(argv, SPECS)).toThrow(message);
 });
 
-test('help text aligns the options and marks repeatable ones', () => {
+test('help text aligns the options, marks repeatable ones and lists --grove-api, which every command accepts', () => {
   expect(formatHelp('tool x [options]', 'Does x.', SPECS)).toBe([
     'Usage: tool x [options]',
     '',
     'Does x.',
     '',
     'Options:',
-    '  -f, --format VALUE  format',
-    '      --strict        strict',
-    '      --pool SKU=N    a pool (repeatable)',
+    '  -f, --format VALUE     format',
+    '      --strict           strict',
+    '      --pool SKU=N       a pool (repeatable)',
+    '      --grove-api LEVEL  Grove API level the cluster runs: pinned, or next (Coherent updates, rollingUpdate; default: pinned)',
     '',
   ].join('\n'));
+  expect(parseArgs(['--grove-api', 'next'], SPECS).values.get('grove-api')).toBe('next');
 });

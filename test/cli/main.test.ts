@@ -26,7 +26,7 @@ test('an unknown command is bad usage', () => {
   const r = cli(['lnit', 'dist']);
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toBe('cdk8s-grove: unknown command "lnit"; commands: lint, plan, graph, diff\n');
+  expect(r.stderr).toBe('cdk8s-grove: unknown command "lnit"; commands: lint, plan, graph, diff, rollout\n');
 });
 
 test('--version', () => {

@@ -18,7 +18,7 @@ describe('PodCliqueSet', () => {
     expect(manifest).toMatchSnapshot();
     expect(manifest.apiVersion).toBe('grove.io/v1alpha1');
     expect(manifest.spec.replicas).toBe(1); // @default 1, always emitted
-    expect(manifest.spec.updateStrategy).toBeUndefined(); // @default left to Grove
+    expect(manifest.spec.updateStrategy).toEqual({ type: 'RollingRecreate' }); // always written: a Grove upgrade that defaults to Coherent changes nothing
     expect(manifest.spec.template.cliqueStartupType).toBeUndefined(); // @default left to Grove
     expect(manifest.spec.template.terminationDelay).toBeUndefined();
     expect(manifest.spec.template.headlessServiceConfig).toBeUndefined();

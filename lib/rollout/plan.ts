@@ -1,0 +1,167 @@
+/**
+ * `planRollout(OLD, NEW)`: for each PodCliqueSet whose pods the update replaces, the steps Grove follows under the
+ * strategy in force (GREP-393's step plan for Coherent, the controllers' loops for RollingRecreate, nothing for
+ * OnDelete), with capacity per step, and what would refuse or stall the update. Pure.
+ */
+import { admit, DEFAULT_OPERATOR_CONFIG, formatAdmissionError, OperatorConfig } from '../admission';
+import { GangPod, NodePool } from '../catalog';
+import { annotateSteps, serving, servingUnit } from './capacity';
+import { ClusterCapacity, fitsFreeCapacity } from './cluster-fit';
+import { coherentStepPlan, CoherentStepPlan, RawStep } from './coherent';
+import { appliedOver, defaultedAt, RolloutModel, rolloutModel } from './model';
+import { rollingRecreateSteps } from './rolling-recreate';
+import { GroveApi, PodCliqueSetRollout, RolloutReport, Stall, UpdateStrategyName } from './types';
+
+/** Options of `planRollout`. */
+export interface RolloutOptions {
+  /**
+   * The Grove API level of the cluster.
+   * @default 'pinned'
+   */
+  readonly groveApi?: GroveApi;
+  /**
+   * The operator configuration UPDATE admission runs with.
+   * @default - the stock Helm install
+   */
+  readonly operatorConfig?: OperatorConfig;
+  /**
+   * GPU node pools: when given, each sub-step's new pods are placed on what the rest leaves free.
+   * @default - capacity is not checked
+   */
+  readonly pools?: readonly NodePool[];
+  /**
+   * Objects that exist in the cluster at admission time (ClusterTopologyBindings, Volcano Queues).
+   * @default - the ClusterTopologyBindings and Queues of NEW
+   */
+  readonly clusterObjects?: readonly unknown[];
+}
+
+type Obj = Record<string, unknown>;
+
+const isPcs = (o: unknown): o is Obj => typeof o === 'object' && o !== null && (o as Obj).kind === 'PodCliqueSet'
+  && String((o as Obj).apiVersion ?? '').startsWith('grove.io/');
+const keyOf = (o: Obj): string => {
+  const m = (o.metadata ?? {}) as Obj;
+  return `${typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default'}/${String(m.name ?? '')}`;
+};
+
+/** Plans the update from `oldObjects` to `newObjects` (plain manifests). */
+export function planRollout(oldObjects: readonly unknown[], newObjects: readonly unknown[], options: RolloutOptions = {}): RolloutReport {
+  const groveApi = options.groveApi ?? 'pinned';
+  const operatorConfig = options.operatorConfig ?? DEFAULT_OPERATOR_CONFIG;
+  const clusterObjects = options.clusterObjects ?? newObjects.filter(o => {
+    const kind = (o as Obj | undefined)?.kind;
+    return kind === 'ClusterTopologyBinding' || kind === 'Queue';
+  });
+  const olds = new Map(oldObjects.filter(isPcs).map(o => [keyOf(o), o]));
+  const news = newObjects.filter(isPcs);
+  const out: PodCliqueSetRollout[] = [];
+  for (const written of news) {
+    const prev = olds.get(keyOf(written));
+    if (prev === undefined) continue;
+    const next = groveApi === 'next' ? appliedOver(written, defaultedAt(prev, groveApi)) : written;
+    const model = rolloutModel(next, groveApi, prev);
+    if (!model.components.some(c => c.inScope)) continue;
+    const others = news.filter(o => o !== written).map(o => rolloutModel(o, groveApi));
+    const cluster = options.pools === undefined ? undefined : { pools: options.pools, occupied: [...otherReplicaPods(rolloutModel(prev, groveApi)), ...others.flatMap(allPods)] };
+    const response = admit({ operation: 'UPDATE', object: next, oldObject: prev, operatorConfig, clusterObjects }, { groveApi });
+    const refused: Stall[] = response.errors.map(e => ({
+      kind: 'refused', message: `Grove refuses the update: ${formatAdmissionError(e)}`,
+      fix: e.field.endsWith('maxUnavailable')
+        ? 'set rollingUpdate.maxUnavailable to at least minAvailable in NEW (a budget Grove defaulted under RollingRecreate stays when NEW leaves it out)'
+        : 'correct the field; the update never starts while it is refused',
+    }));
+    out.push(planOne(model, rolloutModel(prev, groveApi), refused, cluster, groveApi));
+  }
+  return { groveApi, ok: out.every(p => p.stalls.length === 0), podCliqueSets: out };
+}
+
+function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined, groveApi: GroveApi): PodCliqueSetRollout {
+  const strategy = (['Coherent', 'RollingRecreate', 'OnDelete'].includes(model.strategy) ? model.strategy : 'RollingRecreate') as UpdateStrategyName;
+  const stalls: Stall[] = [...refused];
+  const notes: string[] = [];
+  const { components } = model;
+  let raw: RawStep[] = [];
+  let stepPlan: CoherentStepPlan | undefined;
+  if (strategy === 'Coherent' && refused.length === 0) {
+    try {
+      stepPlan = coherentStepPlan(components);
+      raw = [...stepPlan.steps];
+    } catch (e) {
+      stalls.push({ kind: 'never-starts', message: e instanceof Error ? e.message : String(e), fix: 'set 1 <= minAvailable <= replicas and maxUnavailable >= minAvailable' });
+    }
+  } else if (strategy === 'RollingRecreate') {
+    raw = rollingRecreateSteps(components);
+    for (const c of components.filter(x => x.inScope && x.replicas > 0 && x.maxUnavailable <= 0)) {
+      stalls.push({
+        kind: 'never-progresses', component: c.name,
+        message: `${c.name} has rollingUpdate.maxUnavailable ${c.maxUnavailable}: Grove may never take one of its ${c.kind === 'clique' ? 'pods' : 'replicas'} down, so it never rolls`,
+        fix: 'set rollingUpdate.maxUnavailable to 1 or more',
+      });
+    }
+  } else if (strategy === 'OnDelete') {
+    notes.push('OnDelete: Grove records the new templates and replaces nothing; each pod you delete comes back on the new version');
+  }
+  const steps = annotateSteps(components, raw, cluster ? { cluster, unitPods: model.unitPods, oldUnitPods: oldModel.unitPods } : {});
+  const before = serving(components, {});
+  if (cluster !== undefined) {
+    if (!fitsFreeCapacity(cluster, [], replicaPods(oldModel))) {
+      notes.push('the old version does not fit on these pools: some of its gangs are pending before the update starts');
+      if (groveApi === 'next' && strategy === 'RollingRecreate') {
+        // ai-dynamo/grove issue #840: pending units use up the maxUnavailable budget, so RollingRecreate never takes one down
+        stalls.push({
+          kind: 'never-starts',
+          message: 'RollingRecreate counts the pending pods of the old version against maxUnavailable, so the budget is used up and the update never starts',
+          fix: 'add nodes so the old version is placed, or use the Coherent strategy',
+        });
+      }
+    } else {
+      for (const step of steps) {
+        const sub = step.subSteps.find(x => x.fits === false);
+        if (sub !== undefined) {
+          stalls.push({
+            kind: 'never-progresses', step: step.index,
+            message: `sub-step ${sub.id}: the new pods (${sub.podsDown} pods, ${sub.gpusDown} GPUs) do not fit on what the cluster has free while the old ones are down; they stay pending and the gate never opens`,
+            fix: 'add nodes, or lower rollingUpdate.maxUnavailable so fewer pods are replaced at once',
+          });
+          break;
+        }
+      }
+    }
+  }
+  for (const step of steps) {
+    if (step.serving.old + step.serving.new === 0 && before.old > 0) {
+      notes.push(`step ${step.index}: no complete serving unit is up while it runs${model.replicas > 1 ? ' in this replica (the other PodCliqueSet replicas keep serving)' : ''}; `
+        + 'give the components more replicas than minAvailable, or the PodCliqueSet more replicas');
+      break;
+    }
+  }
+  return {
+    name: model.name,
+    namespace: model.namespace,
+    strategy,
+    replicas: model.replicas,
+    components,
+    ...(stepPlan ? { stepPlan: { mpgSteps: stepPlan.mpgSteps, stepTarget: stepPlan.stepTarget, leftover: stepPlan.leftover } } : {}),
+    unit: servingUnit(components),
+    before,
+    steps,
+    stalls,
+    notes,
+  };
+}
+
+/** Every pod of one replica. */
+function replicaPods(model: RolloutModel): GangPod[] {
+  return model.components.flatMap(c => Array.from({ length: c.replicas }, () => model.unitPods.get(c.name) ?? []).flat());
+}
+
+/** The pods of the replicas that are not rolling while replica 0 does. */
+function otherReplicaPods(model: RolloutModel): GangPod[] {
+  return Array.from({ length: Math.max(0, model.replicas - 1) }, () => replicaPods(model)).flat();
+}
+
+/** Every pod of every replica. */
+function allPods(model: RolloutModel): GangPod[] {
+  return Array.from({ length: model.replicas }, () => replicaPods(model)).flat();
+}
