@@ -1,16 +1,20 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import {
+  ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION, DYNAMO_RUNTIME_UID, DYNAMO_TERMINATION_GRACE_PERIOD_SECONDS, EVENT_PLANE_ENV, SecurityProfile, ServiceRequirements,
+  componentLabels, requirementsOf, containerSecurity, eventPlaneFor, podSecurity, utilizationMetrics,
+} from './contract';
 import { Discovery } from './discovery';
 import * as engines from './engines';
 import { renderLaunch } from './launch';
 import { LlmEngine } from './llm-engine';
 import { LlmWorkerLayout, LlmWorkerOptions, LlmWorkerRole, ScaleTarget, workerResources } from './llm-worker-role';
 import { ModelCache } from './model-cache';
+import { ServiceObjectContext, renderComponentService, renderNetworkPolicies, renderServiceAccount } from './service-objects';
 import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
 import { GroveValidationError, ValidationProblem } from '../errors';
 import { AutoScaling } from '../grove/autoscaling';
-import { EnvValue, ResourceAmount } from '../grove/container';
+import { ContainerProps, EnvValue, ResourceAmount } from '../grove/container';
 import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
 import { PodCliqueSet } from '../grove/pod-clique-set';
 import { Scheduler } from '../grove/scheduler';
@@ -162,11 +166,13 @@ export interface LlmServiceProps {
    * @default - 80Gi on InfiniBand SKUs, otherwise the Dynamo default (8Gi)
    */
   readonly sharedMemorySize?: string;
+  /**
+   * The namespace Prometheus runs in; the workers' NetworkPolicy lets it scrape the system (9090) and NIXL (19090)
+   * metric ports. `null` opens no scrape rule.
+   * @default 'monitoring'
+   */
+  readonly monitoringNamespace?: string | null;
 }
-
-const LABEL_NAMESPACE = 'nvidia.com/dynamo-namespace';
-const LABEL_COMPONENT = 'nvidia.com/dynamo-component';
-const LABEL_COMPONENT_TYPE = 'nvidia.com/dynamo-component-type';
 
 interface RoleRequest {
   readonly role: engines.WorkerRole;
@@ -220,6 +226,7 @@ export abstract class LlmService extends Construct {
       ...this.serviceProblems(),
       ...this.nameProblems(roles, layouts),
       ...roles.flatMap((r, i) => this.roleProblems(r, layouts[i])),
+      ...roles.flatMap(r => this.autoscalingProblems(r)),
     ];
     if (roles.length === 2) {
       problems.push(...this.disaggregationProblems(roles));
@@ -234,18 +241,27 @@ export abstract class LlmService extends Construct {
       scheduler: props.scheduler,
       publishNotReadyAddresses: true,
     });
-    this.serviceAccount = this.renderServiceAccount();
+    this.serviceAccount = renderServiceAccount(this.objectContext);
     this.frontend = this.addFrontend();
-    this.frontendService = this.renderService(engines.ServingRole.FRONTEND, 'frontend', { name: 'http', port: engines.DynamoPort.HTTP });
+    this.frontendService = renderComponentService(this.objectContext, engines.ServingRole.FRONTEND, 'frontend', { name: engines.DynamoPortName.HTTP, port: engines.DynamoPort.HTTP });
     for (const [i, r] of roles.entries()) {
       this._roles.push(this.addWorkerRole(r, layouts[i]));
     }
     if (props.networkPolicies ?? true) {
-      this.renderNetworkPolicies();
+      renderNetworkPolicies(this.objectContext, props.monitoringNamespace === null ? undefined : props.monitoringNamespace ?? 'monitoring');
     }
     // Everything the pods rely on comes before the PodCliqueSet in the output (and in apply order).
     const pcs = ApiObject.of(this.podCliqueSet);
     pcs.addDependency(...this.node.children.filter((c): c is ApiObject => c instanceof ApiObject));
+  }
+
+  /**
+   * What the service needs from the cluster and does not emit: the `DynamoWorkerMetadata` CRD (Kubernetes discovery),
+   * the Hugging Face Secret and its key, TRT-LLM's SSH Secret, the model-cache claim and its access mode, the KAI
+   * queue, etcd/NATS endpoints. Plain data, for `cdk8s-grove lint --present` and the Pulumi program.
+   */
+  public requirements(): ServiceRequirements {
+    return requirementsOf([ApiObject.of(this.podCliqueSet).toJson()]);
   }
 
   /** The worker roles. */
@@ -272,6 +288,7 @@ export abstract class LlmService extends Construct {
   public addComponent(id: string, options: PodCliqueOptions): PodClique {
     const name = options.name ?? toDnsLabel(id);
     return this.podCliqueSet.addClique(id, {
+      ...this.podDefaults({}),
       ...options,
       labels: { ...this.componentLabels(name, name), ...options.labels },
       serviceAccountName: options.serviceAccountName ?? this.serviceAccount.name,
@@ -282,6 +299,35 @@ export abstract class LlmService extends Construct {
 
   private get needsApiToken(): boolean {
     return this.discovery.backend === 'kubernetes';
+  }
+
+  private get effectiveNamespace(): string {
+    return this.namespace ?? Chart.of(this).namespace ?? 'default';
+  }
+
+  private get objectContext(): ServiceObjectContext {
+    return {
+      scope: this, name: this.name, namespace: this.namespace, effectiveNamespace: this.effectiveNamespace,
+      dynamoNamespace: this.dynamoNamespace, kubernetesDiscovery: this.needsApiToken, labels: { 'app.kubernetes.io/name': this.name },
+    };
+  }
+
+  /** The operator's grace period and the pod security context (GenerateBasePodSpec in graph.go; restricted PSS). */
+  private podDefaults(profile: SecurityProfile): Pick<PodCliqueOptions, 'terminationGracePeriodSeconds' | 'podSpec'> {
+    const sc = podSecurity(profile);
+    return {
+      terminationGracePeriodSeconds: DYNAMO_TERMINATION_GRACE_PERIOD_SECONDS,
+      podSpec: { securityContext: { ...sc, seccompProfile: sc.seccompProfile ? { ...sc.seccompProfile } : undefined } },
+    };
+  }
+
+  private containerSecurityContext(profile: SecurityProfile): ContainerProps['securityContext'] {
+    const sc = containerSecurity(profile);
+    return {
+      ...sc,
+      capabilities: { add: sc.capabilities.add ? [...sc.capabilities.add] : undefined, drop: sc.capabilities.drop ? [...sc.capabilities.drop] : undefined },
+      seccompProfile: sc.seccompProfile ? { ...sc.seccompProfile } : undefined,
+    };
   }
 
   private layoutOf(r: RoleRequest): LlmWorkerLayout {
@@ -383,6 +429,25 @@ export abstract class LlmService extends Construct {
     return problems;
   }
 
+  /** GPU roles never scale on CPU or memory utilization (a GPU worker uses a core or two of its request) unless opted in. */
+  private autoscalingProblems(r: RoleRequest): ValidationProblem[] {
+    const a = r.options.autoScaling;
+    if (a === undefined || r.options.allowUtilizationAutoscaling === true) {
+      return [];
+    }
+    const u = utilizationMetrics({ metrics: (a.metrics ?? []).map(m => (typeof m?._toGrove === 'function' ? m._toGrove() : m)) });
+    if (!u.defaulted && u.resources.length === 0) {
+      return [];
+    }
+    return [{
+      constructPath: this.node.path, field: `${roleKey(r.role)}.autoScaling.metrics`,
+      message: `the ${roleKey(r.role)} pods request GPUs but would autoscale on ${u.defaulted ? 'the HorizontalPodAutoscaler default, 80% CPU utilization' : `${u.resources.join(' and ')} utilization`}; `
+        + 'a GPU worker uses one or two of its requested cores, so the autoscaler would shrink the role to minReplicas under full load',
+      value: u.defaulted ? 'no metrics' : u.resources.join(', '),
+      fix: 'scale on GPU-worker load, e.g. metrics: [DynamoMetric.kvCacheUsage(0.7)] or [DynamoMetric.queuedRequests(8)], or set allowUtilizationAutoscaling: true to keep it',
+    }];
+  }
+
   private disaggregationProblems(roles: RoleRequest[]): ValidationProblem[] {
     const path = this.node.path;
     const problems: ValidationProblem[] = [];
@@ -417,10 +482,7 @@ export abstract class LlmService extends Construct {
   private componentLabels(component: string, componentType: string): { [key: string]: string } {
     return {
       'app.kubernetes.io/name': this.name,
-      [LABEL_NAMESPACE]: this.dynamoNamespace,
-      [LABEL_COMPONENT]: component,
-      [LABEL_COMPONENT_TYPE]: componentType,
-      ...(this.needsApiToken ? { 'nvidia.com/dynamo-discovery-backend': 'kubernetes', 'nvidia.com/dynamo-discovery-enabled': 'true' } : {}),
+      ...componentLabels({ dynamoNamespace: this.dynamoNamespace, component, componentType, kubernetesDiscovery: this.needsApiToken }),
     };
   }
 
@@ -432,6 +494,8 @@ export abstract class LlmService extends Construct {
     })) {
       env[e.name] = e.value ?? '';
     }
+    // Stated, not left to the runtime's version-dependent default (lib/runtime/src/distributed.rs).
+    env[EVENT_PLANE_ENV] = eventPlaneFor(this.discovery.natsServer);
     if (this.props.modelCache) {
       env.HF_HOME = this.props.modelCache.mountPath;
     }
@@ -453,6 +517,7 @@ export abstract class LlmService extends Construct {
       resources: { cpu: f.resources?.cpu ?? { request: '2' }, memory: f.resources?.memory ?? { request: '4Gi' } },
       env: this.platformEnv(engines.ServingRole.FRONTEND),
       volumeMounts: this.cacheMounts(),
+      securityContext: this.containerSecurityContext({}),
     });
     return this.addComponent('frontend', {
       replicas: f.replicas ?? 1,
@@ -470,6 +535,7 @@ export abstract class LlmService extends Construct {
     const componentType = engines.COMPONENT_TYPE_FOR_ROLE[r.role];
     const routerMode = this.props.frontend?.routerMode ?? engines.RouterMode.KV;
     const ib = this.infiniband ? engines.aksInfinibandRequirements({ rdmaResource: this.nodeSku.rdmaResource as engines.RdmaResource | undefined }) : undefined;
+    const profile: SecurityProfile = { rdma: ib?.securityContext };
     const workerOptions = (multiNode?: engines.MultiNodeOptions): engines.WorkerOptions => ({
       role: r.role,
       model: this.props.model,
@@ -490,12 +556,16 @@ export abstract class LlmService extends Construct {
         env: { ...this.platformEnv(r.role), ...Object.fromEntries((ib?.env ?? []).map(e => [e.name, e.value ?? ''])), ...o.env },
         volumeMounts: this.cacheMounts(),
         sharedMemorySize: this.props.sharedMemorySize ?? ib?.sharedMemorySizeLimit,
-        securityContext: ib?.securityContext ? { privileged: ib.securityContext.privileged, capabilities: { add: [...ib.securityContext.capabilities.add] } } : undefined,
+        securityContext: this.containerSecurityContext(profile),
+        initSecurityContext: { ...this.containerSecurityContext({}), runAsUser: DYNAMO_RUNTIME_UID },
       });
       return {
+        ...this.podDefaults(profile),
         replicas,
         labels: this.componentLabels(name, componentType),
+        annotations: o.allowUtilizationAutoscaling ? { [ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION]: 'true' } : undefined,
         containers: [launch.container],
+        initContainers: launch.initContainers,
         volumes: [...launch.volumes, ...(this.props.modelCache ? [this.props.modelCache.volume] : [])],
         nodeSelector: { 'node.kubernetes.io/instance-type': this.nodeSku.name },
         serviceAccountName: this.serviceAccount.name,
@@ -504,7 +574,7 @@ export abstract class LlmService extends Construct {
       };
     };
     const launchSpec = (multiNode?: engines.MultiNodeOptions) => this.engineWorker(r.role, workerOptions(multiNode));
-    this.renderService(r.role, name, { name: engines.DynamoPortName.SYSTEM, port: engines.DynamoPort.SYSTEM });
+    renderComponentService(this.objectContext, r.role, name, { name: engines.DynamoPortName.SYSTEM, port: engines.DynamoPort.SYSTEM });
 
     if (layout.nodesPerInstance === 1) {
       const spec = launchSpec();
@@ -550,65 +620,6 @@ export abstract class LlmService extends Construct {
       }
       throw e;
     }
-  }
-
-  private renderServiceAccount(): ApiObject {
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name } },
-      automountServiceAccountToken: this.needsApiToken,
-    });
-    if (this.needsApiToken) {
-      const role = new k8s.KubeRole(this, 'DiscoveryRole', {
-        metadata: { name: `${this.name}-discovery`, namespace: this.namespace },
-        rules: [
-          { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: ['nvidia.com'], resources: ['dynamoworkermetadatas'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-        ],
-      });
-      new k8s.KubeRoleBinding(this, 'DiscoveryRoleBinding', {
-        metadata: { name: `${this.name}-discovery`, namespace: this.namespace },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
-      });
-    }
-    return sa;
-  }
-
-  private renderService(role: engines.ServingRole, component: string, port: { name: string; port: number }): ApiObject {
-    return new k8s.KubeService(this, `${component}-service`, {
-      metadata: { name: `${this.name}-${component}`, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name, [LABEL_COMPONENT]: component } },
-      spec: {
-        selector: { [LABEL_NAMESPACE]: this.dynamoNamespace, [LABEL_COMPONENT_TYPE]: engines.COMPONENT_TYPE_FOR_ROLE[role] },
-        ports: [{ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name) }],
-      },
-    });
-  }
-
-  private renderNetworkPolicies(): void {
-    const sameService = [{ podSelector: { matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace } } }];
-    new k8s.KubeNetworkPolicy(this, 'WorkersNetworkPolicy', {
-      metadata: { name: `${this.name}-workers`, namespace: this.namespace },
-      spec: {
-        podSelector: {
-          matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace },
-          matchExpressions: [{ key: LABEL_COMPONENT_TYPE, operator: 'NotIn', values: ['frontend'] }],
-        },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: sameService }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(this, 'FrontendNetworkPolicy', {
-      metadata: { name: `${this.name}-frontend`, namespace: this.namespace },
-      spec: {
-        podSelector: { matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace, [LABEL_COMPONENT_TYPE]: 'frontend' } },
-        policyTypes: ['Ingress'],
-        ingress: [
-          { ports: [{ port: k8s.IntOrString.fromNumber(engines.DynamoPort.HTTP), protocol: 'TCP' }] },
-          { from: sameService },
-        ],
-      },
-    });
   }
 }
 
