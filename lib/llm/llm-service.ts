@@ -2,25 +2,25 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION, DYNAMO_RUNTIME_UID, DYNAMO_TERMINATION_GRACE_PERIOD_SECONDS, EVENT_PLANE_ENV, SecurityProfile, ServiceRequirements,
-  componentLabels, requirementsOf, containerSecurity, eventPlaneFor, podSecurity, utilizationMetrics,
+  componentLabels, containerSecurity, eventPlaneFor, podSecurity, requirementsOf,
 } from './contract';
 import { Discovery } from './discovery';
 import * as engines from './engines';
 import { renderLaunch } from './launch';
 import { LlmEngine } from './llm-engine';
-import { LlmWorkerLayout, LlmWorkerOptions, LlmWorkerRole, ScaleTarget, workerResources } from './llm-worker-role';
-import { ModelCache } from './model-cache';
+import { LlmWorkerLayout, LlmWorkerRole, ScaleTarget, workerResources } from './llm-worker-role';
+import { LlmServiceProps } from './llm-service-props';
 import { ServiceObjectContext, renderComponentService, renderNetworkPolicies, renderServiceAccount } from './service-objects';
+import { RoleRequest, autoscalingProblems, disaggregationProblems, roleKey } from './service-problems';
 import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
 import { GroveValidationError, ValidationProblem } from '../errors';
-import { AutoScaling } from '../grove/autoscaling';
-import { ContainerProps, EnvValue, ResourceAmount } from '../grove/container';
+import { ContainerProps, EnvValue } from '../grove/container';
 import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
 import { PodCliqueSet } from '../grove/pod-clique-set';
-import { Scheduler } from '../grove/scheduler';
-import { ITopologyBinding } from '../grove/topology';
 import { MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
 import { integerProblems } from '../private/validation';
+
+export * from './llm-service-props';
 
 /** The GPU node SKU cdk8s-grove places GPU pods on unless told otherwise. */
 export const DEFAULT_NODE_SKU = 'Standard_ND96isr_H100_v5';
@@ -28,157 +28,6 @@ export const DEFAULT_NODE_SKU = 'Standard_ND96isr_H100_v5';
 /** Fraction of each GPU's memory the engines may use (vLLM's `--gpu-memory-utilization` default). */
 const GPU_MEMORY_UTILIZATION = 0.9;
 
-/** Options of the frontend (the OpenAI-compatible HTTP endpoint and router). */
-export interface LlmFrontendOptions {
-  /**
-   * Frontend pods.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * How requests are routed to workers. `kv` routes by KV-cache overlap (the workers publish KV events).
-   * @default engines.RouterMode.KV
-   */
-  readonly routerMode?: engines.RouterMode;
-  /**
-   * CPU and memory of a frontend pod.
-   * @default - 2 CPUs and 4 GiB requested
-   */
-  readonly resources?: { readonly cpu?: ResourceAmount; readonly memory?: ResourceAmount };
-  /**
-   * An autoscaler for the frontend pods.
-   * @default - no autoscaler
-   */
-  readonly autoScaling?: AutoScaling;
-  /**
-   * The container image.
-   * @default - the engine's Dynamo runtime image
-   */
-  readonly image?: string;
-}
-
-/** Keeps every multi-node model instance inside one topology domain (e.g. one InfiniBand or NVLink domain). */
-export interface LlmTopologyOptions {
-  /** The ClusterTopologyBinding the domain belongs to. */
-  readonly binding: ITopologyBinding;
-  /** The domain one multi-node instance must fit in (e.g. `rack`, or a domain for the InfiniBand fabric). */
-  readonly instanceDomain: string;
-}
-
-/** A Secret key holding a Hugging Face token. */
-export interface SecretKeyReference {
-  /** The Secret's name. */
-  readonly secretName: string;
-  /**
-   * The key in the Secret.
-   * @default 'HF_TOKEN'
-   */
-  readonly key?: string;
-}
-
-/** Props shared by `DisaggregatedLlm` and `AggregatedLlm`. */
-export interface LlmServiceProps {
-  /** The model, as a Hugging Face id (e.g. `Qwen/Qwen3-0.6B`) or a path inside the model cache. */
-  readonly model: string;
-  /**
-   * The model name clients request.
-   * @default - the model id
-   */
-  readonly servedModelName?: string;
-  /**
-   * The inference engine.
-   * @default LlmEngine.vllm()
-   */
-  readonly engine?: LlmEngine;
-  /**
-   * Name of the PodCliqueSet and prefix of every object; part of every pod name (Grove's 45-character budget).
-   * @default - the construct id as a DNS label
-   */
-  readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * Replicas of the whole service (each a complete frontend + workers with its own gangs).
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * The Azure VM size of the GPU nodes; GPU pods are placed on it (`node.kubernetes.io/instance-type`).
-   * @default 'Standard_ND96isr_H100_v5'
-   */
-  readonly nodeSku?: string;
-  /**
-   * The gang scheduler, e.g. `Scheduler.kai({ queue: 'inference' })`.
-   * @default - the Grove operator's default profile
-   */
-  readonly scheduler?: Scheduler;
-  /**
-   * The frontend.
-   * @default - one frontend pod with KV-aware routing
-   */
-  readonly frontend?: LlmFrontendOptions;
-  /**
-   * Hugging Face token for gated models, by reference to a Secret (never inlined).
-   * @default - no token (public models)
-   */
-  readonly huggingFaceToken?: SecretKeyReference;
-  /**
-   * A volume that caches model weights, mounted into every pod (`HF_HOME`).
-   * @default - no cache (each pod downloads the weights)
-   */
-  readonly modelCache?: ModelCache;
-  /**
-   * GPU memory the weights of one model copy need, in GiB, for the fit check.
-   * @default - estimated from the model catalog when the model is known there; otherwise not checked
-   */
-  readonly modelSizeGiB?: number;
-  /**
-   * Give GPU pods the InfiniBand RDMA device, `IPC_LOCK`, a large `/dev/shm` and the UCX/NCCL environment.
-   * @default - true when the node SKU has InfiniBand
-   */
-  readonly infiniband?: boolean;
-  /**
-   * Keep each multi-node instance inside one topology domain (needs topology-aware scheduling in Grove).
-   * @default - no topology constraint
-   */
-  readonly topology?: LlmTopologyOptions;
-  /**
-   * How the Dynamo components find each other.
-   * @default Discovery.kubernetes()
-   */
-  readonly discovery?: Discovery;
-  /**
-   * Start worker pods only once the frontend is ready. The upstream Dynamo deployments do not order roles.
-   * @default false
-   */
-  readonly workersStartAfterFrontend?: boolean;
-  /**
-   * Emit NetworkPolicies so only the frontend port is open to other pods, and workers only accept traffic from
-   * pods of the same service.
-   * @default true
-   */
-  readonly networkPolicies?: boolean;
-  /**
-   * Size of the `/dev/shm` tmpfs of GPU pods.
-   * @default - 80Gi on InfiniBand SKUs, otherwise the Dynamo default (8Gi)
-   */
-  readonly sharedMemorySize?: string;
-  /**
-   * The namespace Prometheus runs in; the workers' NetworkPolicy lets it scrape the system (9090) and NIXL (19090)
-   * metric ports. `null` opens no scrape rule.
-   * @default 'monitoring'
-   */
-  readonly monitoringNamespace?: string | null;
-}
-
-interface RoleRequest {
-  readonly role: engines.WorkerRole;
-  readonly options: LlmWorkerOptions;
-  readonly kvTransferDefault: boolean;
-}
 
 /**
  * The common base of `DisaggregatedLlm` and `AggregatedLlm`: a Dynamo frontend plus worker roles in one Grove
@@ -226,10 +75,10 @@ export abstract class LlmService extends Construct {
       ...this.serviceProblems(),
       ...this.nameProblems(roles, layouts),
       ...roles.flatMap((r, i) => this.roleProblems(r, layouts[i])),
-      ...roles.flatMap(r => this.autoscalingProblems(r)),
+      ...roles.flatMap(r => autoscalingProblems(this.node.path, r)),
     ];
     if (roles.length === 2) {
-      problems.push(...this.disaggregationProblems(roles));
+      problems.push(...disaggregationProblems(this.node.path, this.engine, roles));
     }
     if (problems.length > 0) {
       throw new GroveValidationError(problems);
@@ -429,48 +278,6 @@ export abstract class LlmService extends Construct {
     return problems;
   }
 
-  /** GPU roles never scale on CPU or memory utilization (a GPU worker uses a core or two of its request) unless opted in. */
-  private autoscalingProblems(r: RoleRequest): ValidationProblem[] {
-    const a = r.options.autoScaling;
-    if (a === undefined || r.options.allowUtilizationAutoscaling === true) {
-      return [];
-    }
-    const u = utilizationMetrics({ metrics: (a.metrics ?? []).map(m => (typeof m?._toGrove === 'function' ? m._toGrove() : m)) });
-    if (!u.defaulted && u.resources.length === 0) {
-      return [];
-    }
-    return [{
-      constructPath: this.node.path, field: `${roleKey(r.role)}.autoScaling.metrics`,
-      message: `the ${roleKey(r.role)} pods request GPUs but would autoscale on ${u.defaulted ? 'the HorizontalPodAutoscaler default, 80% CPU utilization' : `${u.resources.join(' and ')} utilization`}; `
-        + 'a GPU worker uses one or two of its requested cores, so the autoscaler would shrink the role to minReplicas under full load',
-      value: u.defaulted ? 'no metrics' : u.resources.join(', '),
-      fix: 'scale on GPU-worker load, e.g. metrics: [DynamoMetric.kvCacheUsage(0.7)] or [DynamoMetric.queuedRequests(8)], or set allowUtilizationAutoscaling: true to keep it',
-    }];
-  }
-
-  private disaggregationProblems(roles: RoleRequest[]): ValidationProblem[] {
-    const path = this.node.path;
-    const problems: ValidationProblem[] = [];
-    for (const r of roles) {
-      if (r.options.kvTransfer === false) {
-        problems.push({
-          constructPath: path, field: `${roleKey(r.role)}.kvTransfer`, message: 'a disaggregated service moves KV caches from prefill to decode, so both roles need the KV connector',
-          value: false, fix: 'remove `kvTransfer: false`, or serve the model aggregated with AggregatedLlm',
-        });
-      }
-    }
-    const [a, b] = roles.map(r => r.options);
-    const rule = this.engine.spec.kvTransfer;
-    if (rule.parallelismMustMatch && ((a.tensorParallel ?? 1) !== (b.tensorParallel ?? 1) || (a.pipelineParallel ?? 1) !== (b.pipelineParallel ?? 1))) {
-      problems.push({
-        constructPath: path, field: 'decode.tensorParallel',
-        message: `the ${this.engine.kind} KV connector (${rule.mechanism}) needs prefill and decode to use the same parallelism, but prefill is tp=${a.tensorParallel ?? 1} pp=${a.pipelineParallel ?? 1} and decode tp=${b.tensorParallel ?? 1} pp=${b.pipelineParallel ?? 1}`,
-        fix: 'give both roles the same tensorParallel and pipelineParallel',
-      });
-    }
-    return problems;
-  }
-
   private modelMemoryGiB(): number | undefined {
     if (this.props.modelSizeGiB !== undefined) {
       return this.props.modelSizeGiB * 1.1;
@@ -621,8 +428,4 @@ export abstract class LlmService extends Construct {
       throw e;
     }
   }
-}
-
-function roleKey(role: engines.WorkerRole): string {
-  return role === engines.ServingRole.AGGREGATED ? 'worker' : role;
 }
