@@ -48,12 +48,24 @@ export interface ContractContext {
   readonly present: ReadonlySet<string>;
 }
 
-const DYNAMO_MODULE = /\bdynamo\.(frontend|vllm|sglang|trtllm|planner)\b/;
+/** True the first time `key` is seen for `src` (one reminder per object, not per clique). */
+function firstFor<S>(seen: Map<S, Set<string>>, src: S, key: string): boolean {
+  const keys = seen.get(src) ?? new Set<string>();
+  seen.set(src, keys);
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
+}
+
 const WORKER_TYPES = new Set(['prefill', 'decode', 'worker']);
 
-/** Whether a pod is a Dynamo component: labelled as one, or running a Dynamo module. */
+/**
+ * Whether a pod is a Dynamo component: it carries the operator's component labels or the runtime's environment
+ * (`DYN_NAMESPACE`, `DYN_COMPONENT`, `DYN_DISCOVERY_BACKEND`), as the operator's output and the constructs' do.
+ */
 export function isDynamoComponent(pod: ComponentPod<unknown>): boolean {
-  return pod.componentType !== '' || DYNAMO_MODULE.test(pod.tokens.join(' '));
+  return pod.componentType !== '' || pod.dynamoNamespace !== ''
+    || ['DYN_NAMESPACE', 'DYN_COMPONENT', 'DYN_DISCOVERY_BACKEND'].some(n => pod.env[n] !== undefined);
 }
 
 /** Whether a pod uses Kubernetes discovery (env, or labels as the operator sets them). */
@@ -113,10 +125,11 @@ export function discoveryBackendIssues<S>(pods: readonly ComponentPod<S>[], ctx:
   const out: ContractIssue<S>[] = [];
   const crd = DYNAMO_WORKER_METADATA_CRD.name;
   const crdKnown = ctx.crds.has(crd) || ctx.present.has(`CustomResourceDefinition/${crd}`);
+  const seen = new Map<S, Set<string>>();
   for (const p of pods.filter(isDynamoComponent)) {
     const at = `${p.at}.spec.podSpec.containers[0].env`;
     if (usesKubernetesDiscovery(p)) {
-      if (!crdKnown && p.componentType !== 'frontend') {
+      if (!crdKnown && p.componentType !== 'frontend' && firstFor(seen, p.src, crd)) {
         out.push({
           src: p.src, rule: DynamoRule.DISCOVERY_BACKEND, severity: 'info', field: at,
           message: `clique ${p.name} uses Kubernetes discovery, so each worker creates a ${DYNAMO_WORKER_METADATA_CRD.kind} object and fails to register without the CRD `
@@ -191,7 +204,7 @@ export function kvBlockSizeIssues<S>(pods: readonly ComponentPod<S>[]): Contract
         if (Number(size) !== Number(routerSize)) {
           out.push({
             src: w.src, rule: DynamoRule.KV_BLOCK_SIZE, severity: 'error', field: `${w.at}.spec.podSpec.containers[0].args`,
-            message: `the frontend ${f.name} routes with ${KV_BLOCK_SIZE_FLAGS.router} ${routerSize} but ${w.name} runs ${engine} with ${stated === undefined ? 'the default ' : ''}`
+            message: `the frontend clique ${f.name} routes with ${KV_BLOCK_SIZE_FLAGS.router} ${routerSize} but ${w.name} runs ${engine} with ${stated === undefined ? 'the default ' : ''}`
               + `${KV_BLOCK_SIZE_FLAGS[engine]} ${size}; the KV router hashes blocks of its own size, so no KV event ever matches (components/src/dynamo/frontend, lib/llm/src/kv_router)`,
             fix: `use the same size on both: ${KV_BLOCK_SIZE_FLAGS[engine]} ${routerSize} on the workers, or drop ${KV_BLOCK_SIZE_FLAGS.router} from the frontend`,
           });
@@ -216,8 +229,9 @@ export function utilizationMetrics(config: Json): { defaulted: boolean; resource
 /** GPU cliques never autoscale on CPU or memory utilization unless opted in. */
 export function gpuAutoscalingIssues<S>(pods: readonly ComponentPod<S>[]): ContractIssue<S>[] {
   const out: ContractIssue<S>[] = [];
+  const seen = new Map<S, Set<string>>();
   for (const p of pods) {
-    if (p.gpus === 0 || p.autoScaling === undefined || p.annotations[ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION] === 'true') continue;
+    if (p.gpus === 0 || p.autoScaling === undefined || !firstFor(seen, p.src, p.autoScaling.at) || p.annotations[ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION] === 'true') continue;
     const u = utilizationMetrics(p.autoScaling.config);
     if (!u.defaulted && u.resources.length === 0) continue;
     out.push({
@@ -235,6 +249,7 @@ export function gpuAutoscalingIssues<S>(pods: readonly ComponentPod<S>[]): Contr
 export function referenceIssues<S>(pods: readonly ComponentPod<S>[], ctx: ContractContext): ContractIssue<S>[] {
   const out: ContractIssue<S>[] = [];
   const claimUsers = new Map<string, number>();
+  const seen = new Map<S, Set<string>>();
   for (const p of pods.filter(isDynamoComponent)) {
     const spec = p.podSpec;
     const secretRefs: { name: string; key?: string; field: string }[] = [];
@@ -254,9 +269,9 @@ export function referenceIssues<S>(pods: readonly ComponentPod<S>[], ctx: Contra
       const claim = v?.persistentVolumeClaim?.claimName;
       if (typeof claim === 'string') {
         const key = `${p.namespace}/${claim}`;
-        claimUsers.set(key, (claimUsers.get(key) ?? 0) + 1);
+        claimUsers.set(key, (claimUsers.get(key) ?? 0) + p.replicas);
         const modes = ctx.claims.get(key);
-        if (modes === undefined && !ctx.present.has(`PersistentVolumeClaim/${claim}`)) {
+        if (modes === undefined && !ctx.present.has(`PersistentVolumeClaim/${claim}`) && firstFor(seen, p.src, `pvc ${claim}`)) {
           out.push({
             src: p.src, rule: DynamoRule.REFERENCES, severity: 'info', field: `${p.at}.spec.podSpec.volumes[${vi}].persistentVolumeClaim`,
             message: `clique ${p.name} mounts PersistentVolumeClaim ${claim}, which is not in the input; without it the pods stay Pending`,
@@ -268,7 +283,7 @@ export function referenceIssues<S>(pods: readonly ComponentPod<S>[], ctx: Contra
     for (const r of secretRefs) {
       const keys = ctx.secrets.get(`${p.namespace}/${r.name}`);
       if (keys === undefined) {
-        if (!ctx.present.has(`Secret/${r.name}`)) {
+        if (!ctx.present.has(`Secret/${r.name}`) && firstFor(seen, p.src, `secret ${r.name}`)) {
           out.push({
             src: p.src, rule: DynamoRule.REFERENCES, severity: 'info', field: r.field,
             message: `clique ${p.name} reads Secret ${r.name}${r.key ? ` (key ${r.key})` : ''}, which is not in the input; without it the pods fail with CreateContainerConfigError`,
@@ -289,11 +304,12 @@ export function referenceIssues<S>(pods: readonly ComponentPod<S>[], ctx: Contra
       const claim = v?.persistentVolumeClaim?.claimName;
       if (typeof claim !== 'string') return;
       const modes = ctx.claims.get(`${p.namespace}/${claim}`);
-      const shared = (claimUsers.get(`${p.namespace}/${claim}`) ?? 0) > 1 || p.replicas > 1;
+      const users = claimUsers.get(`${p.namespace}/${claim}`) ?? 0;
+      const shared = users > 1;
       if (modes !== undefined && shared && !modes.includes('ReadWriteMany') && !(modes.includes('ReadOnlyMany') && v.persistentVolumeClaim.readOnly === true)) {
         out.push({
           src: p.src, rule: DynamoRule.REFERENCES, severity: 'error', field: `${p.at}.spec.podSpec.volumes[${vi}].persistentVolumeClaim`,
-          message: `PersistentVolumeClaim ${claim} offers ${modes.join(', ') || 'no access mode'} but several cliques mount it, on different GPU nodes; the second pod stays Pending (Multi-Attach error)`,
+          message: `PersistentVolumeClaim ${claim} offers ${modes.join(', ') || 'no access mode'} but ${users} pods mount it, on different GPU nodes; the second pod stays Pending (Multi-Attach error)`,
           fix: 'use a ReadWriteMany claim (Azure Files, Azure Managed Lustre) for a shared model cache',
         });
       }
