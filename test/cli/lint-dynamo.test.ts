@@ -20,7 +20,7 @@ function findingLines(stdout: string): string[] {
   return stdout.split('\n\n')[0].split('\n').filter(l => /^\S+:\d+ {2}/.test(l));
 }
 
-function dynamoLines(args: string[]): { status: number; lines: string[] } {
+function dynamoLines(args: string[]): { status: number | null; lines: string[] } {
   const r = cli(['lint', ...args]);
   return { status: r.status, lines: findingLines(r.stdout).filter(l => /\[dynamo-/.test(l)) };
 }
