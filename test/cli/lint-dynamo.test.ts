@@ -48,8 +48,8 @@ describe('one broken fixture per rule', () => {
       /discovery-backend\.yaml:108 {2}PodCliqueSet\/demo {2}spec\.template\.cliques\[1\]\.spec\.podSpec\.containers\[0\]\.env {2}error {2}clique prefill sets neither DYN_DISCOVERY_BACKEND=kubernetes nor ETCD_ENDPOINTS.*; fix: set DYN_DISCOVERY_BACKEND=kubernetes .* or ETCD_ENDPOINTS {2}\[dynamo-discovery-backend\]$/,
       /discovery-backend\.yaml:137 .*clique decode sets neither/,
     ]],
-    // examples/backends/vllm/deploy/disagg.yaml: --kv-transfer-config on both roles
-    ['kv-connector', 1, [/kv-connector\.yaml:138 {2}PodCliqueSet\/demo {2}spec\.template\.cliques\[2\]\.spec\.podSpec\.containers\[0\]\.args {2}error {2}the decode role of disaggregated service inference-demo runs vllm without --kv-transfer-config.*; fix: pass --kv-transfer-config on both the prefill and the decode workers {2}\[dynamo-kv-connector\]$/]],
+    // examples/backends/vllm/deploy/disagg.yaml: --disaggregation-mode on both roles
+    ['kv-connector', 1, [/kv-connector\.yaml:138 {2}PodCliqueSet\/demo {2}spec\.template\.cliques\[2\]\.spec\.podSpec\.containers\[0\]\.args {2}error {2}the decode role of disaggregated service inference-demo runs vllm without --disaggregation-mode or --kv-transfer-config or --is-prefill-worker or --is-decode-worker.*; fix: pass --disaggregation-mode decode \(and the same connector on the other role\) {2}\[dynamo-kv-connector\]$/]],
     // the KV router hashes blocks of --kv-cache-block-size tokens; vLLM --block-size defaults to 16
     ['kv-block-size', 1, [
       /kv-block-size\.yaml:108 .*args {2}error {2}the frontend clique frontend routes with --kv-cache-block-size 64 but prefill runs vllm with --block-size 32;.*fix: use the same size on both: --block-size 64 on the workers.* {2}\[dynamo-kv-block-size\]$/,

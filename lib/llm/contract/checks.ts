@@ -174,14 +174,15 @@ export function kvConnectorIssues<S>(pods: readonly ComponentPod<S>[]): Contract
     for (const p of g.filter(x => x.componentType === 'prefill' || x.componentType === 'decode')) {
       const engine = engineOf(p.tokens);
       if (engine === undefined) continue; // a pod that runs no engine process (Ray or MPI worker)
-      const flag = KV_CONNECTOR_FLAGS[engine];
-      const has = p.tokens.includes(flag) || p.tokens.some(t => t.startsWith(`${flag}=`)) || (engine === 'vllm' && p.tokens.includes('--connector'));
+      const flags = KV_CONNECTOR_FLAGS[engine];
+      const flag = flags.join(' or ');
+      const has = flags.some(f => p.tokens.includes(f) || p.tokens.some(t => t.startsWith(`${f}=`)));
       if (!has) {
         out.push({
           src: p.src, rule: DynamoRule.KV_CONNECTOR, severity: 'error', field: `${p.at}.spec.podSpec.containers[0].args`,
           message: `the ${p.componentType} role of disaggregated service ${p.dynamoNamespace} runs ${engine} without ${flag}, so its KV cache cannot move between prefill and decode `
             + '(examples/backends/*/deploy/disagg*.yaml pass it on both roles)',
-          fix: `pass ${flag} on both the prefill and the decode workers`,
+          fix: `pass ${flags[0]} ${p.componentType} (and the same connector on the other role)`,
         });
       }
     }

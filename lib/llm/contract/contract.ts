@@ -105,12 +105,17 @@ export const KV_BLOCK_SIZE_FLAGS = {
 /** The engines' block sizes when the flag is not given (vLLM `CacheConfig.block_size`, SGLang `ServerArgs.page_size`). */
 export const DEFAULT_KV_BLOCK_SIZE = { vllm: 16, sglang: 1 } as const;
 
-/** The flag on each engine that makes a worker take part in KV transfer between prefill and decode. */
-export const KV_CONNECTOR_FLAGS = {
-  vllm: '--kv-transfer-config',
-  sglang: '--disaggregation-mode',
-  trtllm: '--disaggregation-mode',
-} as const;
+/**
+ * The flags of each engine that make a worker take part in KV transfer between prefill and decode (any one suffices).
+ * vLLM: `--disaggregation-mode` (the Dynamo vLLM worker then sets up the NIXL connector; examples/backends/vllm/deploy/
+ * disagg.yaml gives decode nothing else), an explicit `--kv-transfer-config`, or the older `--is-prefill-worker` /
+ * `--is-decode-worker`. SGLang and TRT-LLM: `--disaggregation-mode`.
+ */
+export const KV_CONNECTOR_FLAGS: Readonly<Record<'vllm' | 'sglang' | 'trtllm', readonly string[]>> = {
+  vllm: ['--disaggregation-mode', '--kv-transfer-config', '--is-prefill-worker', '--is-decode-worker'],
+  sglang: ['--disaggregation-mode'],
+  trtllm: ['--disaggregation-mode'],
+};
 
 /** What a pod's security context is built for. */
 export interface SecurityProfile {
