@@ -270,7 +270,7 @@ export function referenceIssues<S>(pods: readonly ComponentPod<S>[], ctx: Contra
       const claim = v?.persistentVolumeClaim?.claimName;
       if (typeof claim === 'string') {
         const key = `${p.namespace}/${claim}`;
-        claimUsers.set(key, (claimUsers.get(key) ?? 0) + p.replicas);
+        claimUsers.set(key, (claimUsers.get(key) ?? 0) + p.totalPods);
         const modes = ctx.claims.get(key);
         if (modes === undefined && !ctx.present.has(`PersistentVolumeClaim/${claim}`) && firstFor(seen, p.src, `pvc ${claim}`)) {
           out.push({

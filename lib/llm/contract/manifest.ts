@@ -23,6 +23,8 @@ export interface ComponentPod<S> {
   readonly autoScaling?: { readonly at: string; readonly config: Json };
   /** Pods of the clique (`spec.replicas`, 1 when unset). */
   readonly replicas: number;
+  /** Pods of the clique across the PodCliqueSet: times the scaling group's and the PodCliqueSet's replicas. */
+  readonly totalPods: number;
   /** GPUs the pod requests (`nvidia.com/gpu`, summed over containers). */
   readonly gpus: number;
   /** `nvidia.com/dynamo-component-type`, or '' when the pod is no Dynamo component. */
@@ -48,6 +50,7 @@ export interface ServiceView<S> {
 
 const rec = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Json : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const num = (v: unknown): number => (typeof v === 'number' ? v : 1);
 const strings = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
 
@@ -106,7 +109,8 @@ export function componentPods<S>(objects: readonly { readonly src: S; readonly o
       out.push({
         src, at: `spec.template.cliques[${i}]`, name, namespace: namespaceOf(object),
         labels, annotations: strings(clique.annotations), podSpec, autoScaling, gpus: gpusOf(podSpec),
-        replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
+        replicas: num(spec.replicas),
+        totalPods: num(spec.replicas) * (gi >= 0 ? num(groups[gi].replicas) : 1) * num(rec(object.spec).replicas),
         componentType: labels['nvidia.com/dynamo-component-type'] ?? '', dynamoNamespace: labels['nvidia.com/dynamo-namespace'] ?? '',
         main, tokens: containerTokens(main), env: envOf(main),
       });

@@ -140,7 +140,7 @@ export function requirementsOf(objects: readonly Json[]): ServiceRequirements {
       if (typeof pvc.claimName === 'string') {
         const key = `${p.namespace}/${pvc.claimName}`;
         const entry = claims.get(key) ?? { namespace: p.namespace, name: pvc.claimName, pods: 0, cliques: new Set<string>(), readOnly: true };
-        entry.pods += p.replicas;
+        entry.pods += p.totalPods;
         entry.cliques.add(p.name);
         const mountedReadOnly = containers.every(c => arr(c.volumeMounts).map(rec).filter(x => x.name === v.name).every(x => x.readOnly === true));
         entry.readOnly = entry.readOnly && (pvc.readOnly === true || mountedReadOnly);
