@@ -1,10 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION, DYNAMO_RUNTIME_UID, DYNAMO_TERMINATION_GRACE_PERIOD_SECONDS, EVENT_PLANE_ENV, SecurityProfile, ServiceRequirements,
-  componentLabels, containerSecurity, eventPlaneFor, podSecurity, requirementsOf,
+  ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION, DYNAMO_RUNTIME_UID, EVENT_PLANE_ENV, SecurityProfile, ServiceRequirements,
+  componentLabels, eventPlaneFor, requirementsOf,
 } from './contract';
 import { Discovery } from './discovery';
+import { containerSecurityContext, podDefaults } from './pod-defaults';
 import * as engines from './engines';
 import { renderLaunch } from './launch';
 import { LlmEngine } from './llm-engine';
@@ -14,7 +15,7 @@ import { ServiceObjectContext, renderComponentService, renderNetworkPolicies, re
 import { RoleRequest, autoscalingProblems, disaggregationProblems, roleKey } from './service-problems';
 import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
 import { GroveValidationError, ValidationProblem } from '../errors';
-import { ContainerProps, EnvValue } from '../grove/container';
+import { EnvValue } from '../grove/container';
 import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
 import { PodCliqueSet } from '../grove/pod-clique-set';
 import { MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
@@ -137,7 +138,7 @@ export abstract class LlmService extends Construct {
   public addComponent(id: string, options: PodCliqueOptions): PodClique {
     const name = options.name ?? toDnsLabel(id);
     return this.podCliqueSet.addClique(id, {
-      ...this.podDefaults({}),
+      ...podDefaults({}),
       ...options,
       labels: { ...this.componentLabels(name, name), ...options.labels },
       serviceAccountName: options.serviceAccountName ?? this.serviceAccount.name,
@@ -158,24 +159,6 @@ export abstract class LlmService extends Construct {
     return {
       scope: this, name: this.name, namespace: this.namespace, effectiveNamespace: this.effectiveNamespace,
       dynamoNamespace: this.dynamoNamespace, kubernetesDiscovery: this.needsApiToken, labels: { 'app.kubernetes.io/name': this.name },
-    };
-  }
-
-  /** The operator's grace period and the pod security context (GenerateBasePodSpec in graph.go; restricted PSS). */
-  private podDefaults(profile: SecurityProfile): Pick<PodCliqueOptions, 'terminationGracePeriodSeconds' | 'podSpec'> {
-    const sc = podSecurity(profile);
-    return {
-      terminationGracePeriodSeconds: DYNAMO_TERMINATION_GRACE_PERIOD_SECONDS,
-      podSpec: { securityContext: { ...sc, seccompProfile: sc.seccompProfile ? { ...sc.seccompProfile } : undefined } },
-    };
-  }
-
-  private containerSecurityContext(profile: SecurityProfile): ContainerProps['securityContext'] {
-    const sc = containerSecurity(profile);
-    return {
-      ...sc,
-      capabilities: { add: sc.capabilities.add ? [...sc.capabilities.add] : undefined, drop: sc.capabilities.drop ? [...sc.capabilities.drop] : undefined },
-      seccompProfile: sc.seccompProfile ? { ...sc.seccompProfile } : undefined,
     };
   }
 
@@ -324,7 +307,7 @@ export abstract class LlmService extends Construct {
       resources: { cpu: f.resources?.cpu ?? { request: '2' }, memory: f.resources?.memory ?? { request: '4Gi' } },
       env: this.platformEnv(engines.ServingRole.FRONTEND),
       volumeMounts: this.cacheMounts(),
-      securityContext: this.containerSecurityContext({}),
+      securityContext: containerSecurityContext({}),
     });
     return this.addComponent('frontend', {
       replicas: f.replicas ?? 1,
@@ -363,11 +346,11 @@ export abstract class LlmService extends Construct {
         env: { ...this.platformEnv(r.role), ...Object.fromEntries((ib?.env ?? []).map(e => [e.name, e.value ?? ''])), ...o.env },
         volumeMounts: this.cacheMounts(),
         sharedMemorySize: this.props.sharedMemorySize ?? ib?.sharedMemorySizeLimit,
-        securityContext: this.containerSecurityContext(profile),
-        initSecurityContext: { ...this.containerSecurityContext({}), runAsUser: DYNAMO_RUNTIME_UID },
+        securityContext: containerSecurityContext(profile),
+        initSecurityContext: { ...containerSecurityContext({}), runAsUser: DYNAMO_RUNTIME_UID },
       });
       return {
-        ...this.podDefaults(profile),
+        ...podDefaults(profile),
         replicas,
         labels: this.componentLabels(name, componentType),
         annotations: o.allowUtilizationAutoscaling ? { [ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION]: 'true' } : undefined,

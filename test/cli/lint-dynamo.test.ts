@@ -8,6 +8,7 @@ import { addLlmApps } from '../../apps/llm';
 import { LlmService } from '../../lib';
 import { presentObjects } from '../../lib/llm/contract';
 import { CLI_TIMEOUT_MS, FIXTURES, cli } from './support';
+import { HAS_REFERENCE, readReference } from '../support/reference';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -84,4 +85,14 @@ test('the example apps in dist/ have no dynamo finding once their requirements()
   const present = [...new Set(services.flatMap(s => presentObjects(s.requirements())))].filter(p => !p.startsWith('Queue/'));
   const r = dynamoLines(['dist', ...present.flatMap(p => ['--present', p]), '--kai-queue', 'inference']);
   expect(r).toEqual({ status: 0, lines: [] });
+});
+
+(HAS_REFERENCE ? test : test.skip)('the operator\'s own output (GOLDEN.md G2, graph_test.go) lacks the discovery labels the current graph.go adds', () => {
+  const text = readReference('dynamo', 'GOLDEN.md');
+  const start = text.indexOf('```yaml\n', text.indexOf('### Expected PodCliqueSet', text.indexOf('## G2'))) + 8;
+  const yaml = text.slice(start, text.indexOf('```', start)).replace(/^(\s*[\w-]+: )(\(.*\))\s*$/gm, (_, k, v) => `${k}${JSON.stringify(v)}`);
+  const r = cli(['lint', '-', ...PRESENT], { input: yaml });
+  const lines = findingLines(r.stdout).filter(l => /\[dynamo-discovery-labels\]/.test(l));
+  expect(lines.filter(l => /its pods lack nvidia\.com\/dynamo-discovery-backend/.test(l)).map(l => /clique (\S+)/.exec(l)![1]).sort())
+    .toEqual(['frontend', 'worker-ldr']); // GOLDEN.md abbreviates worker-wkr and the planner as "(same as ...)"
 });
