@@ -11,7 +11,7 @@ import { renderLaunch } from './launch';
 import { LlmEngine } from './llm-engine';
 import { LlmWorkerLayout, LlmWorkerRole, ScaleTarget, workerResources } from './llm-worker-role';
 import { LlmServiceProps } from './llm-service-props';
-import { ServiceObjectContext, renderComponentService, renderNetworkPolicies, renderServiceAccount } from './service-objects';
+import { ServiceObjectContext, renderComponentService, renderModelCacheClaim, renderNetworkPolicies, renderServiceAccount } from './service-objects';
 import { RoleRequest, autoscalingProblems, disaggregationProblems, roleKey } from './service-problems';
 import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
 import { GroveValidationError, ValidationProblem } from '../errors';
@@ -92,6 +92,9 @@ export abstract class LlmService extends Construct {
       publishNotReadyAddresses: true,
     });
     this.serviceAccount = renderServiceAccount(this.objectContext);
+    if (props.modelCache?.emittedClaim) {
+      renderModelCacheClaim(this.objectContext, props.modelCache.emittedClaim);
+    }
     this.frontend = this.addFrontend();
     this.frontendService = renderComponentService(this.objectContext, engines.ServingRole.FRONTEND, 'frontend', { name: engines.DynamoPortName.HTTP, port: engines.DynamoPort.HTTP });
     for (const [i, r] of roles.entries()) {
@@ -111,7 +114,9 @@ export abstract class LlmService extends Construct {
    * queue, etcd/NATS endpoints. Plain data, for `cdk8s-grove lint --present` and the Pulumi program.
    */
   public requirements(): ServiceRequirements {
-    return requirementsOf([ApiObject.of(this.podCliqueSet).toJson()]);
+    const r = requirementsOf([ApiObject.of(this.podCliqueSet).toJson()]);
+    const emitted = this.props.modelCache?.emittedClaim?.claimName;
+    return { ...r, claims: r.claims.filter(c => c.name !== emitted) };
   }
 
   /** The worker roles. */
@@ -179,6 +184,9 @@ export abstract class LlmService extends Construct {
     const queue = this.props.scheduler?.schedulerName === 'kai-scheduler' ? this.props.scheduler.queue : undefined;
     if (queue !== undefined && queue.trim() === '') {
       problems.push({ constructPath: path, field: 'scheduler', message: 'KAI needs a queue to charge the workload to', value: queue, fix: "name the KAI queue, e.g. Scheduler.kai({ queue: 'inference' })" });
+    }
+    if (this.props.monitoringNamespace === '') {
+      problems.push({ constructPath: path, field: 'monitoringNamespace', message: 'must name the namespace Prometheus runs in', value: '', fix: "name it (e.g. 'monitoring'), or pass null to open no scrape rule" });
     }
     if (this.props.model.trim() === '') {
       problems.push({ constructPath: path, field: 'model', message: 'must name a model', value: this.props.model, fix: "use a Hugging Face id such as 'Qwen/Qwen3-0.6B'" });

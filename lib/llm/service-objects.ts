@@ -102,3 +102,15 @@ export function renderNetworkPolicies(c: ServiceObjectContext, monitoringNamespa
     },
   });
 }
+
+/** The model-cache claim a service emits (`ModelCache.newPersistentVolumeClaim`): ReadWriteMany, labelled. */
+export function renderModelCacheClaim(c: ServiceObjectContext, claim: { readonly claimName: string; readonly storageClassName: string; readonly size: string }): ApiObject {
+  return new k8s.KubePersistentVolumeClaim(c.scope, 'ModelCacheClaim', {
+    metadata: { name: claim.claimName, namespace: c.namespace, labels: { ...c.labels } },
+    spec: {
+      accessModes: ['ReadWriteMany'],
+      storageClassName: claim.storageClassName,
+      resources: { requests: { storage: k8s.Quantity.fromString(claim.size) } },
+    },
+  });
+}

@@ -154,6 +154,11 @@ describe('every object of a service carries its labels', () => {
   });
 });
 
+test('monitoringNamespace must name a namespace (or be null)', () => {
+  const e = catchValidation(() => new DisaggregatedLlm(Testing.chart(), 'llm', { model: 'Qwen/Qwen3-0.6B', prefill: {}, decode: {}, monitoringNamespace: '' }));
+  expect(e.problems).toEqual([expect.objectContaining({ field: 'monitoringNamespace', fix: expect.stringContaining('null') })]);
+});
+
 describe('GPU roles never autoscale on CPU or memory utilization', () => {
   const qwen = { model: 'Qwen/Qwen3-0.6B', prefill: {} };
   test.each([

@@ -52,3 +52,21 @@ test('a disaggregated service lists one Secret however many cliques read it', ()
   const llm = new DisaggregatedLlm(chart, 'llm', { model: 'Qwen/Qwen3-0.6B', huggingFaceToken: { secretName: 'hf', key: 'token' }, prefill: {}, decode: {} });
   expect(llm.requirements().secrets.map(s => [s.name, s.keys])).toEqual([['hf', ['token']]]);
 });
+
+test('ModelCache.newPersistentVolumeClaim: the service emits the ReadWriteMany claim, so it is no requirement any more', () => {
+  const chart = Testing.chart();
+  const llm = new AggregatedLlm(chart, 'llm', {
+    model: 'Qwen/Qwen3-0.6B', modelCache: ModelCache.newPersistentVolumeClaim('models', { storageClassName: 'azurefile-csi-premium', size: '500Gi' }), worker: {},
+  });
+  const objects = Testing.synth(chart);
+  const pvc = objects.find(o => o.kind === 'PersistentVolumeClaim');
+  expect(pvc).toMatchObject({
+    metadata: { name: 'models', labels: { 'app.kubernetes.io/name': 'llm' } },
+    spec: { accessModes: ['ReadWriteMany'], storageClassName: 'azurefile-csi-premium', resources: { requests: { storage: '500Gi' } } },
+  });
+  // emitted before the PodCliqueSet that mounts it
+  expect(objects.findIndex(o => o.kind === 'PersistentVolumeClaim')).toBeLessThan(objects.findIndex(o => o.kind === 'PodCliqueSet'));
+  expect(llm.requirements().claims).toEqual([]);
+  const pcs = objects.find(o => o.kind === 'PodCliqueSet');
+  expect(pcs.spec.template.cliques[1].spec.podSpec.volumes).toContainEqual({ name: 'model-cache', persistentVolumeClaim: { claimName: 'models' } });
+});
