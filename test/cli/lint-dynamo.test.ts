@@ -82,8 +82,9 @@ test('the example apps in dist/ have no dynamo finding once their requirements()
   addLlmApps(app);
   const services = app.node.findAll().filter((c): c is LlmService => c instanceof LlmService);
   expect(services).toHaveLength(3);
-  const present = [...new Set(services.flatMap(s => presentObjects(s.requirements())))].filter(p => !p.startsWith('Queue/'));
-  const r = dynamoLines(['dist', ...present.flatMap(p => ['--present', p]), '--kai-queue', 'inference']);
+  const present = [...new Set(services.flatMap(s => presentObjects(s.requirements())))];
+  const queues = [...new Set(services.flatMap(s => s.requirements().queues.map(q => q.name)))];
+  const r = dynamoLines(['dist', ...present.flatMap(p => ['--present', p]), ...queues.flatMap(q => ['--kai-queue', q])]);
   expect(r).toEqual({ status: 0, lines: [] });
 });
 

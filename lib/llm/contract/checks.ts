@@ -195,7 +195,7 @@ export function kvBlockSizeIssues<S>(pods: readonly ComponentPod<S>[]): Contract
   const out: ContractIssue<S>[] = [];
   for (const g of groups(pods)) {
     for (const f of g.filter(p => p.componentType === 'frontend')) {
-      const routerSize = flagValue(f.tokens, KV_BLOCK_SIZE_FLAGS.router) ?? f.env.DYN_KV_CACHE_BLOCK_SIZE;
+      const routerSize = flagValue(f.tokens, KV_BLOCK_SIZE_FLAGS.router);
       if (routerSize === undefined) continue;
       for (const w of g.filter(p => WORKER_TYPES.has(p.componentType))) {
         const engine = engineOf(w.tokens);

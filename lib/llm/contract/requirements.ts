@@ -72,13 +72,15 @@ export interface ServiceRequirements {
   readonly endpoints: readonly EndpointRequirement[];
 }
 
-/** `Kind/name` for each required object, the form `cdk8s-grove lint --present` accepts. */
+/**
+ * `Kind/name` for each required CRD, Secret and claim, the form `cdk8s-grove lint --present` accepts (queues go to
+ * `--kai-queue`).
+ */
 export function presentObjects(r: ServiceRequirements): string[] {
   return [
     ...r.crds.map(c => `CustomResourceDefinition/${c.name}`),
     ...r.secrets.map(s => `Secret/${s.name}`),
     ...r.claims.map(c => `PersistentVolumeClaim/${c.name}`),
-    ...r.queues.map(q => `Queue/${q.name}`),
   ];
 }
 

@@ -16,7 +16,7 @@ test('qwen3-disagg: the CRD, the Hugging Face Secret with key HF_TOKEN, the KAI 
   expect(r.queues).toEqual([expect.objectContaining({ scheduler: 'kai-scheduler', name: 'inference' })]);
   expect(r.hostPaths).toEqual([]);
   expect(r.endpoints).toEqual([]);
-  expect(presentObjects(r)).toEqual(['CustomResourceDefinition/dynamoworkermetadatas.nvidia.com', 'Secret/hf-token-secret', 'Queue/inference']);
+  expect(presentObjects(r)).toEqual(['CustomResourceDefinition/dynamoworkermetadatas.nvidia.com', 'Secret/hf-token-secret']);
 });
 
 test('llama-70b-multinode: the model-cache claim must be ReadWriteMany (frontend + 2 × 2 GPU pods mount it) and writable', () => {
