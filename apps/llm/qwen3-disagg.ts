@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DisaggregatedLlm, Metric, Scheduler } from '../../lib';
+import { DisaggregatedLlm, DynamoMetric, Scheduler } from '../../lib';
 import { LlmAppProps } from './props';
 
 /**
@@ -19,7 +19,9 @@ export class Qwen3Disagg extends Chart {
       huggingFaceToken: { secretName: 'hf-token-secret' },
       infiniband: props.infiniband,
       prefill: { replicas: 1 },
-      decode: { replicas: 2, autoScaling: { minReplicas: 1, maxReplicas: 4, metrics: [Metric.cpuUtilization(80)] } },
+      // Decode scales on its KV-cache use (a GPU worker's CPU use says nothing about its load); at least the two
+      // decode workers of the intent stay.
+      decode: { replicas: 2, autoScaling: { minReplicas: 2, maxReplicas: 4, metrics: [DynamoMetric.kvCacheUsage(0.7)] } },
     });
   }
 }

@@ -10,6 +10,7 @@ import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { OPERATOR_OPTIONS, describeOperatorConfig, operatorConfigFromArgs } from './config';
 import { CrdSet, loadCrds } from './crds';
 import { imagePinning, redact, secretLike, toleratesGpuTaint } from './hygiene';
+import { dynamoFindings } from './lint-dynamo';
 import { LoadedInput, SourceObject, apiGroup, isKind, loadInputs, nameOf, objectKey, objectLabel } from './input';
 import { Finding, Io, Severity, countText, formatFinding, plural, sortFindings, toJson } from './output';
 import { Json, PcsInfo, list, readPcs, record, startupCycles, str } from './pcs-model';
@@ -39,6 +40,11 @@ export interface LintOptions {
    * @default 'pinned'
    */
   readonly groveApi?: 'pinned' | 'next';
+  /**
+   * Objects that exist in the cluster though not in the input (`Kind/name`), for the Dynamo reference checks.
+   * @default - none
+   */
+  readonly present?: readonly string[];
 }
 
 /** Counts for the summary line. */
@@ -104,6 +110,7 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
       ...replicaFindings(src, pcs),
     );
   }
+  findings.push(...dynamoFindings(input.objects, options.present ?? []));
   if (options.crds === undefined) {
     notes.push('CRD structure check skipped: pass --crds DIR (or set GROVE_CRDS_DIR) to check against the pinned Grove CRDs');
   }
@@ -420,7 +427,10 @@ or "-" (stdin):
   - the pinned CRD structure (required fields, types, unknown fields), with --crds DIR;
   - references a webhook cannot check: ClusterTopologyBindings and KAI queues that are not defined,
     cliques that request GPUs without tolerating the nvidia.com/gpu NoSchedule taint;
-  - hygiene warnings: images tagged :latest or untagged, secrets written inline into env values.
+  - hygiene warnings: images tagged :latest or untagged, secrets written inline into env values;
+  - the Dynamo runtime contract (dynamo-* checks): Service discovery labels, the DynamoWorkerMetadata CRD or
+    etcd/NATS endpoints, the KV connector on both disaggregated roles, the router's KV block size, no CPU
+    autoscaling of GPU cliques, the Secrets and claims the pods reference, fsGroup/grace period/metrics label.
 Other objects are passed over and counted.
 
 Each finding prints as  file:line  Kind/name  field  severity  message; fix: ...  [check]
@@ -430,6 +440,7 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     { name: 'strict', kind: 'flag', description: 'fail (exit 1) on warnings too' },
     { name: 'kai-queue', kind: 'list', valueName: 'NAME', description: 'a KAI queue that exists in the cluster' },
     { name: 'crds', kind: 'value', valueName: 'DIR', description: 'folder with the pinned Grove CRD files (default: $GROVE_CRDS_DIR)' },
+    { name: 'present', kind: 'list', valueName: 'KIND/NAME', description: 'an object the cluster has, e.g. Secret/hf-token-secret or CustomResourceDefinition/dynamoworkermetadatas.nvidia.com' },
     ...OPERATOR_OPTIONS,
     HELP_OPTION,
   ],
@@ -441,7 +452,10 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     const crdDir = args.values.get('crds') ?? (io.env.GROVE_CRDS_DIR || undefined);
     const crds = crdDir === undefined ? undefined : loadCrds(crdDir, io);
     const input = loadInputs(args.positionals, io);
-    const report = lintObjects(input, { operatorConfig: config, kaiQueues: args.lists.get('kai-queue') ?? [], crds, groveApi: groveApiOf(args) });
+    const report = lintObjects(input, {
+      operatorConfig: config, kaiQueues: args.lists.get('kai-queue') ?? [], crds, groveApi: groveApiOf(args),
+      present: args.lists.get('present') ?? [],
+    });
     const strict = args.flags.has('strict');
     const failed = report.summary.errors > 0 || (strict && report.summary.warnings > 0);
     if (args.values.get('format') === 'json') {

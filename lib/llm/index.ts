@@ -6,3 +6,5 @@ export * from './llm-service';
 export * from './llm-worker-role';
 export * from './model-cache';
 export * as engines from './engines';
+export * as contract from './contract';
+export * from './dynamo-metric';

@@ -1,3 +1,4 @@
+import { WAIT_FOR_LEADER_CONTAINER, waitForLeaderCommand } from './contract';
 import * as engines from './engines';
 import { ContainerProps, ContainerResources, EnvValue, Probe, ProbeOptions } from '../grove/container';
 import { Volume } from '../grove/volume';
@@ -5,6 +6,8 @@ import { Volume } from '../grove/volume';
 /** What a launch spec needs beyond the container itself. */
 export interface RenderedLaunch {
   readonly container: ContainerProps;
+  /** The wait-for-leader init container of a multi-node follower, when the engine needs one. */
+  readonly initContainers: ContainerProps[];
   readonly volumes: Volume[];
 }
 
@@ -17,6 +20,8 @@ export interface LaunchOverlay {
   readonly volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
   readonly sharedMemorySize?: string;
   readonly securityContext?: ContainerProps['securityContext'];
+  /** Security context of the wait-for-leader init container (restricted even in RDMA pods: it only dials TCP). */
+  readonly initSecurityContext?: ContainerProps['securityContext'];
 }
 
 /** Turns an engine launch spec into container props and the volumes it needs (`/dev/shm`, secret mounts). */
@@ -37,11 +42,20 @@ export function renderLaunch(spec: engines.LaunchSpec, overlay: LaunchOverlay): 
     env[e.name] = e.valueFromField !== undefined ? EnvValue.fromFieldPath(e.valueFromField) : (e.value ?? '');
   }
   Object.assign(env, overlay.env);
+  const image = overlay.image ?? spec.image;
+  const initContainers: ContainerProps[] = spec.waitForLeader === undefined ? [] : [{
+    name: WAIT_FOR_LEADER_CONTAINER,
+    image,
+    command: waitForLeaderCommand(spec.waitForLeader.host, spec.waitForLeader.port),
+    resources: { cpu: { request: '100m' }, memory: { request: '128Mi' } },
+    securityContext: overlay.initSecurityContext,
+  }];
   return {
     volumes,
+    initContainers,
     container: {
       name: overlay.name,
-      image: overlay.image ?? spec.image,
+      image,
       command: [...spec.command],
       args: [...spec.args],
       workingDir: spec.workingDir,

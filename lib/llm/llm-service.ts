@@ -1,23 +1,28 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import {
+  ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION, DYNAMO_RUNTIME_UID, EVENT_PLANE_ENV, SecurityProfile, ServiceRequirements,
+  componentLabels, eventPlaneFor, requirementsOf,
+} from './contract';
 import { Discovery } from './discovery';
+import { containerSecurityContext, podDefaults } from './pod-defaults';
 import * as engines from './engines';
 import { renderLaunch } from './launch';
 import { LlmEngine } from './llm-engine';
-import { LlmWorkerLayout, LlmWorkerOptions, LlmWorkerRole, ScaleTarget, workerFitProblems, workerResources } from './llm-worker-role';
-import { ModelCache } from './model-cache';
+import { LlmWorkerLayout, LlmWorkerRole, ScaleTarget, workerFitProblems, workerResources } from './llm-worker-role';
+import { LlmServiceProps } from './llm-service-props';
+import { ServiceObjectContext, renderComponentService, renderModelCacheClaim, renderNetworkPolicies, renderServiceAccount } from './service-objects';
+import { RoleRequest, autoscalingProblems, disaggregationProblems, roleKey } from './service-problems';
 import { estimateModelMemoryGiB, findModel, NodeSku, nodeSku } from '../catalog';
 import { GroveValidationError, ValidationProblem } from '../errors';
-import { AutoScaling } from '../grove/autoscaling';
-import { EnvValue, ResourceAmount } from '../grove/container';
+import { EnvValue } from '../grove/container';
 import { PodClique, PodCliqueOptions } from '../grove/pod-clique';
 import { PodCliqueSet } from '../grove/pod-clique-set';
-import { Scheduler } from '../grove/scheduler';
 import { GPU_TOLERATION } from '../grove/volume';
-import { ITopologyBinding } from '../grove/topology';
 import { MAX_COMBINED_NAME_LENGTH, toDnsLabel } from '../private/names';
 import { integerProblems } from '../private/validation';
+
+export * from './llm-service-props';
 
 /** The GPU node SKU cdk8s-grove places GPU pods on unless told otherwise. */
 export const DEFAULT_NODE_SKU = 'Standard_ND96isr_H100_v5';
@@ -25,155 +30,6 @@ export const DEFAULT_NODE_SKU = 'Standard_ND96isr_H100_v5';
 /** Fraction of each GPU's memory the engines may use (vLLM's `--gpu-memory-utilization` default). */
 const GPU_MEMORY_UTILIZATION = 0.9;
 
-/** Options of the frontend (the OpenAI-compatible HTTP endpoint and router). */
-export interface LlmFrontendOptions {
-  /**
-   * Frontend pods.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * How requests are routed to workers. `kv` routes by KV-cache overlap (the workers publish KV events).
-   * @default engines.RouterMode.KV
-   */
-  readonly routerMode?: engines.RouterMode;
-  /**
-   * CPU and memory of a frontend pod.
-   * @default - 2 CPUs and 4 GiB requested
-   */
-  readonly resources?: { readonly cpu?: ResourceAmount; readonly memory?: ResourceAmount };
-  /**
-   * An autoscaler for the frontend pods.
-   * @default - no autoscaler
-   */
-  readonly autoScaling?: AutoScaling;
-  /**
-   * The container image.
-   * @default - the engine's Dynamo runtime image
-   */
-  readonly image?: string;
-}
-
-/** Keeps every multi-node model instance inside one topology domain (e.g. one InfiniBand or NVLink domain). */
-export interface LlmTopologyOptions {
-  /** The ClusterTopologyBinding the domain belongs to. */
-  readonly binding: ITopologyBinding;
-  /** The domain one multi-node instance must fit in (e.g. `rack`, or a domain for the InfiniBand fabric). */
-  readonly instanceDomain: string;
-}
-
-/** A Secret key holding a Hugging Face token. */
-export interface SecretKeyReference {
-  /** The Secret's name. */
-  readonly secretName: string;
-  /**
-   * The key in the Secret.
-   * @default 'HF_TOKEN'
-   */
-  readonly key?: string;
-}
-
-/** Props shared by `DisaggregatedLlm` and `AggregatedLlm`. */
-export interface LlmServiceProps {
-  /** The model, as a Hugging Face id (e.g. `Qwen/Qwen3-0.6B`) or a path inside the model cache. */
-  readonly model: string;
-  /**
-   * The model name clients request.
-   * @default - the model id
-   */
-  readonly servedModelName?: string;
-  /**
-   * The inference engine.
-   * @default LlmEngine.vllm()
-   */
-  readonly engine?: LlmEngine;
-  /**
-   * Name of the PodCliqueSet and prefix of every object; part of every pod name (Grove's 45-character budget).
-   * @default - the construct id as a DNS label
-   */
-  readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * Replicas of the whole service (each a complete frontend + workers with its own gangs).
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * The Azure VM size of the GPU nodes; GPU pods are placed on it (`node.kubernetes.io/instance-type`).
-   * @default 'Standard_ND96isr_H100_v5'
-   */
-  readonly nodeSku?: string;
-  /**
-   * The gang scheduler, e.g. `Scheduler.kai({ queue: 'inference' })`.
-   * @default - the Grove operator's default profile
-   */
-  readonly scheduler?: Scheduler;
-  /**
-   * The frontend.
-   * @default - one frontend pod with KV-aware routing
-   */
-  readonly frontend?: LlmFrontendOptions;
-  /**
-   * Hugging Face token for gated models, by reference to a Secret (never inlined).
-   * @default - no token (public models)
-   */
-  readonly huggingFaceToken?: SecretKeyReference;
-  /**
-   * A volume that caches model weights, mounted into every pod (`HF_HOME`).
-   * @default - no cache (each pod downloads the weights)
-   */
-  readonly modelCache?: ModelCache;
-  /**
-   * GPU memory the weights of one model copy need, in GiB, for the fit check.
-   * @default - estimated from the model catalog when the model is known there; otherwise not checked
-   */
-  readonly modelSizeGiB?: number;
-  /**
-   * Give GPU pods the InfiniBand RDMA device, `IPC_LOCK`, a large `/dev/shm` and the UCX/NCCL environment.
-   * @default - true when the node SKU has InfiniBand
-   */
-  readonly infiniband?: boolean;
-  /**
-   * Keep each multi-node instance inside one topology domain (needs topology-aware scheduling in Grove).
-   * @default - no topology constraint
-   */
-  readonly topology?: LlmTopologyOptions;
-  /**
-   * How the Dynamo components find each other.
-   * @default Discovery.kubernetes()
-   */
-  readonly discovery?: Discovery;
-  /**
-   * Start worker pods only once the frontend is ready. The upstream Dynamo deployments do not order roles.
-   * @default false
-   */
-  readonly workersStartAfterFrontend?: boolean;
-  /**
-   * Emit NetworkPolicies so only the frontend port is open to other pods, and workers only accept traffic from
-   * pods of the same service.
-   * @default true
-   */
-  readonly networkPolicies?: boolean;
-  /**
-   * Size of the `/dev/shm` tmpfs of GPU pods.
-   * @default - 80Gi on InfiniBand SKUs, otherwise the Dynamo default (8Gi)
-   */
-  readonly sharedMemorySize?: string;
-}
-
-const LABEL_NAMESPACE = 'nvidia.com/dynamo-namespace';
-const LABEL_COMPONENT = 'nvidia.com/dynamo-component';
-const LABEL_COMPONENT_TYPE = 'nvidia.com/dynamo-component-type';
-
-interface RoleRequest {
-  readonly role: engines.WorkerRole;
-  readonly options: LlmWorkerOptions;
-  readonly kvTransferDefault: boolean;
-}
 
 /**
  * The common base of `DisaggregatedLlm` and `AggregatedLlm`: a Dynamo frontend plus worker roles in one Grove
@@ -221,9 +77,10 @@ export abstract class LlmService extends Construct {
       ...this.serviceProblems(),
       ...this.nameProblems(roles, layouts),
       ...roles.flatMap((r, i) => this.roleProblems(r, layouts[i])),
+      ...roles.flatMap(r => autoscalingProblems(this.node.path, r)),
     ];
     if (roles.length === 2) {
-      problems.push(...this.disaggregationProblems(roles));
+      problems.push(...disaggregationProblems(this.node.path, this.engine, roles));
     }
     if (problems.length > 0) {
       throw new GroveValidationError(problems);
@@ -235,18 +92,32 @@ export abstract class LlmService extends Construct {
       scheduler: props.scheduler,
       publishNotReadyAddresses: true,
     });
-    this.serviceAccount = this.renderServiceAccount();
+    this.serviceAccount = renderServiceAccount(this.objectContext);
+    if (props.modelCache?.emittedClaim) {
+      renderModelCacheClaim(this.objectContext, props.modelCache.emittedClaim);
+    }
     this.frontend = this.addFrontend();
-    this.frontendService = this.renderService(engines.ServingRole.FRONTEND, 'frontend', { name: 'http', port: engines.DynamoPort.HTTP });
+    this.frontendService = renderComponentService(this.objectContext, engines.ServingRole.FRONTEND, 'frontend', { name: engines.DynamoPortName.HTTP, port: engines.DynamoPort.HTTP });
     for (const [i, r] of roles.entries()) {
       this._roles.push(this.addWorkerRole(r, layouts[i]));
     }
     if (props.networkPolicies ?? true) {
-      this.renderNetworkPolicies();
+      renderNetworkPolicies(this.objectContext, props.monitoringNamespace === null ? undefined : props.monitoringNamespace ?? 'monitoring');
     }
     // Everything the pods rely on comes before the PodCliqueSet in the output (and in apply order).
     const pcs = ApiObject.of(this.podCliqueSet);
     pcs.addDependency(...this.node.children.filter((c): c is ApiObject => c instanceof ApiObject));
+  }
+
+  /**
+   * What the service needs from the cluster and does not emit: the `DynamoWorkerMetadata` CRD (Kubernetes discovery),
+   * the Hugging Face Secret and its key, TRT-LLM's SSH Secret, the model-cache claim and its access mode, the KAI
+   * queue, etcd/NATS endpoints. Plain data, for `cdk8s-grove lint --present` and the Pulumi program.
+   */
+  public requirements(): ServiceRequirements {
+    const r = requirementsOf([ApiObject.of(this.podCliqueSet).toJson()]);
+    const emitted = this.props.modelCache?.emittedClaim?.claimName;
+    return { ...r, claims: r.claims.filter(c => c.name !== emitted) };
   }
 
   /** The worker roles. */
@@ -273,6 +144,7 @@ export abstract class LlmService extends Construct {
   public addComponent(id: string, options: PodCliqueOptions): PodClique {
     const name = options.name ?? toDnsLabel(id);
     return this.podCliqueSet.addClique(id, {
+      ...podDefaults({}),
       ...options,
       labels: { ...this.componentLabels(name, name), ...options.labels },
       serviceAccountName: options.serviceAccountName ?? this.serviceAccount.name,
@@ -283,6 +155,17 @@ export abstract class LlmService extends Construct {
 
   private get needsApiToken(): boolean {
     return this.discovery.backend === 'kubernetes';
+  }
+
+  private get effectiveNamespace(): string {
+    return this.namespace ?? Chart.of(this).namespace ?? 'default';
+  }
+
+  private get objectContext(): ServiceObjectContext {
+    return {
+      scope: this, name: this.name, namespace: this.namespace, effectiveNamespace: this.effectiveNamespace,
+      dynamoNamespace: this.dynamoNamespace, kubernetesDiscovery: this.needsApiToken, labels: { 'app.kubernetes.io/name': this.name },
+    };
   }
 
   private layoutOf(r: RoleRequest): LlmWorkerLayout {
@@ -302,6 +185,9 @@ export abstract class LlmService extends Construct {
     const queue = this.props.scheduler?.schedulerName === 'kai-scheduler' ? this.props.scheduler.queue : undefined;
     if (queue !== undefined && queue.trim() === '') {
       problems.push({ constructPath: path, field: 'scheduler', message: 'KAI needs a queue to charge the workload to', value: queue, fix: "name the KAI queue, e.g. Scheduler.kai({ queue: 'inference' })" });
+    }
+    if (this.props.monitoringNamespace === '') {
+      problems.push({ constructPath: path, field: 'monitoringNamespace', message: 'must name the namespace Prometheus runs in', value: '', fix: "name it (e.g. 'monitoring'), or pass null to open no scrape rule" });
     }
     if (this.props.model.trim() === '') {
       problems.push({ constructPath: path, field: 'model', message: 'must name a model', value: this.props.model, fix: "use a Hugging Face id such as 'Qwen/Qwen3-0.6B'" });
@@ -385,29 +271,6 @@ export abstract class LlmService extends Construct {
     return problems;
   }
 
-  private disaggregationProblems(roles: RoleRequest[]): ValidationProblem[] {
-    const path = this.node.path;
-    const problems: ValidationProblem[] = [];
-    for (const r of roles) {
-      if (r.options.kvTransfer === false) {
-        problems.push({
-          constructPath: path, field: `${roleKey(r.role)}.kvTransfer`, message: 'a disaggregated service moves KV caches from prefill to decode, so both roles need the KV connector',
-          value: false, fix: 'remove `kvTransfer: false`, or serve the model aggregated with AggregatedLlm',
-        });
-      }
-    }
-    const [a, b] = roles.map(r => r.options);
-    const rule = this.engine.spec.kvTransfer;
-    if (rule.parallelismMustMatch && ((a.tensorParallel ?? 1) !== (b.tensorParallel ?? 1) || (a.pipelineParallel ?? 1) !== (b.pipelineParallel ?? 1))) {
-      problems.push({
-        constructPath: path, field: 'decode.tensorParallel',
-        message: `the ${this.engine.kind} KV connector (${rule.mechanism}) needs prefill and decode to use the same parallelism, but prefill is tp=${a.tensorParallel ?? 1} pp=${a.pipelineParallel ?? 1} and decode tp=${b.tensorParallel ?? 1} pp=${b.pipelineParallel ?? 1}`,
-        fix: 'give both roles the same tensorParallel and pipelineParallel',
-      });
-    }
-    return problems;
-  }
-
   private modelMemoryGiB(): number | undefined {
     if (this.props.modelSizeGiB !== undefined) {
       return this.props.modelSizeGiB * 1.1;
@@ -419,10 +282,7 @@ export abstract class LlmService extends Construct {
   private componentLabels(component: string, componentType: string): { [key: string]: string } {
     return {
       'app.kubernetes.io/name': this.name,
-      [LABEL_NAMESPACE]: this.dynamoNamespace,
-      [LABEL_COMPONENT]: component,
-      [LABEL_COMPONENT_TYPE]: componentType,
-      ...(this.needsApiToken ? { 'nvidia.com/dynamo-discovery-backend': 'kubernetes', 'nvidia.com/dynamo-discovery-enabled': 'true' } : {}),
+      ...componentLabels({ dynamoNamespace: this.dynamoNamespace, component, componentType, kubernetesDiscovery: this.needsApiToken }),
     };
   }
 
@@ -434,6 +294,8 @@ export abstract class LlmService extends Construct {
     })) {
       env[e.name] = e.value ?? '';
     }
+    // Stated, not left to the runtime's version-dependent default (lib/runtime/src/distributed.rs).
+    env[EVENT_PLANE_ENV] = eventPlaneFor(this.discovery.natsServer);
     if (this.props.modelCache) {
       env.HF_HOME = this.props.modelCache.mountPath;
     }
@@ -455,6 +317,7 @@ export abstract class LlmService extends Construct {
       resources: { cpu: f.resources?.cpu ?? { request: '2' }, memory: f.resources?.memory ?? { request: '4Gi' } },
       env: this.platformEnv(engines.ServingRole.FRONTEND),
       volumeMounts: this.cacheMounts(),
+      securityContext: containerSecurityContext({}),
     });
     return this.addComponent('frontend', {
       replicas: f.replicas ?? 1,
@@ -474,6 +337,7 @@ export abstract class LlmService extends Construct {
     const componentType = engines.COMPONENT_TYPE_FOR_ROLE[r.role];
     const routerMode = this.props.frontend?.routerMode ?? engines.RouterMode.KV;
     const ib = this.infiniband ? engines.aksInfinibandRequirements({ rdmaResource: this.nodeSku.rdmaResource as engines.RdmaResource | undefined }) : undefined;
+    const profile: SecurityProfile = { rdma: ib?.securityContext };
     const workerOptions = (multiNode?: engines.MultiNodeOptions): engines.WorkerOptions => ({
       role: r.role,
       model: this.props.model,
@@ -494,12 +358,16 @@ export abstract class LlmService extends Construct {
         env: { ...this.platformEnv(r.role), ...Object.fromEntries((ib?.env ?? []).map(e => [e.name, e.value ?? ''])), ...o.env },
         volumeMounts: this.cacheMounts(),
         sharedMemorySize: this.props.sharedMemorySize ?? ib?.sharedMemorySizeLimit,
-        securityContext: ib?.securityContext ? { privileged: ib.securityContext.privileged, capabilities: { add: [...ib.securityContext.capabilities.add] } } : undefined,
+        securityContext: containerSecurityContext(profile),
+        initSecurityContext: { ...containerSecurityContext({}), runAsUser: DYNAMO_RUNTIME_UID },
       });
       return {
+        ...podDefaults(profile),
         replicas,
         labels: this.componentLabels(name, componentType),
+        annotations: o.allowUtilizationAutoscaling ? { [ALLOW_UTILIZATION_AUTOSCALING_ANNOTATION]: 'true' } : undefined,
         containers: [launch.container],
+        initContainers: launch.initContainers,
         volumes: [...launch.volumes, ...(this.props.modelCache ? [this.props.modelCache.volume] : [])],
         nodeSelector: { 'node.kubernetes.io/instance-type': this.nodeSku.name },
         serviceAccountName: this.serviceAccount.name,
@@ -508,7 +376,7 @@ export abstract class LlmService extends Construct {
       };
     };
     const launchSpec = (multiNode?: engines.MultiNodeOptions) => this.engineWorker(r.role, workerOptions(multiNode));
-    this.renderService(r.role, name, { name: engines.DynamoPortName.SYSTEM, port: engines.DynamoPort.SYSTEM });
+    renderComponentService(this.objectContext, r.role, name, { name: engines.DynamoPortName.SYSTEM, port: engines.DynamoPort.SYSTEM });
 
     if (layout.nodesPerInstance === 1) {
       const spec = launchSpec();
@@ -555,67 +423,4 @@ export abstract class LlmService extends Construct {
       throw e;
     }
   }
-
-  private renderServiceAccount(): ApiObject {
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name } },
-      automountServiceAccountToken: this.needsApiToken,
-    });
-    if (this.needsApiToken) {
-      const role = new k8s.KubeRole(this, 'DiscoveryRole', {
-        metadata: { name: `${this.name}-discovery`, namespace: this.namespace },
-        rules: [
-          { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: ['nvidia.com'], resources: ['dynamoworkermetadatas'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-        ],
-      });
-      new k8s.KubeRoleBinding(this, 'DiscoveryRoleBinding', {
-        metadata: { name: `${this.name}-discovery`, namespace: this.namespace },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
-      });
-    }
-    return sa;
-  }
-
-  private renderService(role: engines.ServingRole, component: string, port: { name: string; port: number }): ApiObject {
-    return new k8s.KubeService(this, `${component}-service`, {
-      metadata: { name: `${this.name}-${component}`, namespace: this.namespace, labels: { 'app.kubernetes.io/name': this.name, [LABEL_COMPONENT]: component } },
-      spec: {
-        selector: { [LABEL_NAMESPACE]: this.dynamoNamespace, [LABEL_COMPONENT_TYPE]: engines.COMPONENT_TYPE_FOR_ROLE[role] },
-        ports: [{ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name) }],
-      },
-    });
-  }
-
-  private renderNetworkPolicies(): void {
-    const sameService = [{ podSelector: { matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace } } }];
-    new k8s.KubeNetworkPolicy(this, 'WorkersNetworkPolicy', {
-      metadata: { name: `${this.name}-workers`, namespace: this.namespace },
-      spec: {
-        podSelector: {
-          matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace },
-          matchExpressions: [{ key: LABEL_COMPONENT_TYPE, operator: 'NotIn', values: ['frontend'] }],
-        },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: sameService }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(this, 'FrontendNetworkPolicy', {
-      metadata: { name: `${this.name}-frontend`, namespace: this.namespace },
-      spec: {
-        podSelector: { matchLabels: { [LABEL_NAMESPACE]: this.dynamoNamespace, [LABEL_COMPONENT_TYPE]: 'frontend' } },
-        policyTypes: ['Ingress'],
-        ingress: [
-          { ports: [{ port: k8s.IntOrString.fromNumber(engines.DynamoPort.HTTP), protocol: 'TCP' }] },
-          { from: sameService },
-        ],
-      },
-    });
-  }
-}
-
-function roleKey(role: engines.WorkerRole): string {
-  return role === engines.ServingRole.AGGREGATED ? 'worker' : role;
 }

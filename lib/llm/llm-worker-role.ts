@@ -69,6 +69,13 @@ export interface LlmWorkerOptions {
    */
   readonly autoScaling?: AutoScaling;
   /**
+   * Allow `autoScaling` on CPU or memory utilization (or on the HorizontalPodAutoscaler's CPU default) although the
+   * role's pods request GPUs. A GPU worker uses one or two of its requested cores, so such an autoscaler shrinks the
+   * role under full load; keep it only when you know the engine's CPU use tracks its load.
+   * @default false
+   */
+  readonly allowUtilizationAutoscaling?: boolean;
+  /**
    * The container image.
    * @default - the engine's Dynamo runtime image
    */

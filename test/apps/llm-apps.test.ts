@@ -36,7 +36,11 @@ describe('qwen3-disagg', () => {
     expect(main('frontend').env).toContainEqual({ name: 'DYN_ROUTER_MODE', value: 'kv' });
     expect(main('prefill').args).toEqual(expect.arrayContaining(['--model', 'Qwen/Qwen3-0.6B', '--disaggregation-mode', 'prefill']));
     expect(pcs.metadata).toMatchObject({ name: 'qwen3', namespace: 'inference', labels: { 'kai.scheduler/queue': 'inference' } });
-    expect(clique('decode').spec.autoScalingConfig).toEqual({ minReplicas: 1, maxReplicas: 4, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] });
+    // Decode scales on its KV-cache use, never on CPU (a GPU worker uses a core or two), and keeps the two workers.
+    expect(clique('decode').spec.autoScalingConfig).toEqual({
+      minReplicas: 2, maxReplicas: 4,
+      metrics: [{ type: 'Pods', pods: { metric: { name: 'dynamo_component_kvstats_gpu_cache_usage_percent' }, target: { type: 'AverageValue', averageValue: '700m' } } }],
+    });
   });
 
   test('one gang holds everything and fits one H100 node (five GPUs at the autoscaler maximum)', () => {

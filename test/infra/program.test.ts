@@ -163,7 +163,8 @@ describe('the program (infra/index.ts) with nothing but Pulumi.dev.yaml: the dev
     expect(Object.keys(containers)).toEqual(['qwen3/prefill', 'qwen3/decode', 'llama-70b/worker-ldr', 'llama-70b/worker-wkr']);
     for (const [name, c] of Object.entries(containers)) {
       expect([name, Object.keys({ ...c.resources.requests, ...c.resources.limits }).filter(r => r.startsWith('rdma/'))]).toEqual([name, []]);
-      expect([name, c.securityContext]).toEqual([name, undefined]);
+      // Not privileged: the restricted profile of the Dynamo contract (no RDMA).
+      expect([name, c.securityContext?.privileged, c.securityContext?.capabilities]).toEqual([name, undefined, { drop: ['ALL'] }]);
       expect([name, (c.env ?? []).map((e: any) => e.name).filter((n: string) => /^(UCX|NCCL)_/.test(n))]).toEqual([name, []]);
     }
     // llama-70b keeps its recipe's /dev/shm; the tiny qwen3 gets Dynamo's default

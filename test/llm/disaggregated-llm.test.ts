@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  ClusterTopologyBinding, DisaggregatedLlm, Discovery, engines, GroveOperatorConfig, LlmEngine, ModelCache, Scheduler,
+  ClusterTopologyBinding, DisaggregatedLlm, Discovery, DynamoMetric, engines, GroveOperatorConfig, LlmEngine, ModelCache, Scheduler,
 } from '../../lib';
 import { catchValidation } from '../grove/helpers';
 import { describeWithReference } from '../support/reference';
@@ -59,7 +59,8 @@ describe('DisaggregatedLlm', () => {
     expect(sa).toMatchObject({ metadata: { name: 'llm' }, automountServiceAccountToken: true });
     const [role] = byKind('Role');
     expect(role.rules.map((r: any) => r.resources).flat()).toEqual(expect.arrayContaining(['dynamoworkermetadatas', 'endpointslices', 'pods']));
-    expect(byKind('RoleBinding')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'llm' }]);
+    // RBAC validation requires the namespace of a ServiceAccount subject.
+    expect(byKind('RoleBinding')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'llm', namespace: 'default' }]);
     for (const c of pcs.spec.template.cliques) {
       expect(c.spec.podSpec.serviceAccountName).toBe('llm');
       expect(c.labels['nvidia.com/dynamo-namespace']).toBe('default-llm');
@@ -88,8 +89,16 @@ describe('DisaggregatedLlm', () => {
     const { byKind } = synth(chart => new DisaggregatedLlm(chart, 'llm', { model: QWEN, prefill: {}, decode: {} }));
     const [workers, frontend] = byKind('NetworkPolicy');
     expect(workers.spec.podSelector.matchExpressions).toEqual([{ key: 'nvidia.com/dynamo-component-type', operator: 'NotIn', values: ['frontend'] }]);
-    expect(workers.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'nvidia.com/dynamo-namespace': 'default-llm' } } }] }]);
+    expect(workers.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'nvidia.com/dynamo-namespace': 'default-llm' } } }] },
+      // Prometheus in the monitoring namespace scrapes the system and NIXL ports (@default monitoringNamespace 'monitoring').
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9090, protocol: 'TCP' }, { port: 19090, protocol: 'TCP' }] },
+    ]);
     expect(frontend.spec.ingress[0]).toEqual({ ports: [{ port: 8000, protocol: 'TCP' }] });
+    const other = synth(chart => new DisaggregatedLlm(chart, 'llm', { model: QWEN, prefill: {}, decode: {}, monitoringNamespace: 'prom' }));
+    expect(other.byKind('NetworkPolicy')[0].spec.ingress[1].from[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'prom' });
+    const none = synth(chart => new DisaggregatedLlm(chart, 'llm', { model: QWEN, prefill: {}, decode: {}, monitoringNamespace: null }));
+    expect(none.byKind('NetworkPolicy')[0].spec.ingress).toHaveLength(1);
     const off = synth(chart => new DisaggregatedLlm(chart, 'llm', { model: QWEN, prefill: {}, decode: {}, networkPolicies: false }));
     expect(off.byKind('NetworkPolicy')).toEqual([]);
   });
@@ -119,7 +128,8 @@ describe('DisaggregatedLlm', () => {
     const { pcs } = synth(chart => new DisaggregatedLlm(chart, 'llm', { model: QWEN, nodeSku: 'Standard_NC80adis_H100_v5', prefill: {}, decode: {} }));
     const decode = main(pcs, 'decode');
     expect(decode.resources.limits['rdma/ib']).toBeUndefined();
-    expect(decode.securityContext).toBeUndefined();
+    // Not RDMA, so the restricted profile (contract.ts containerSecurity).
+    expect(decode.securityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(clique(pcs, 'decode').spec.podSpec.volumes[0].emptyDir.sizeLimit).toBe('8Gi');
   });
 
@@ -158,13 +168,15 @@ describe('DisaggregatedLlm', () => {
 
   test('scale targets name what Grove creates, per PodCliqueSet replica', () => {
     const chart = Testing.chart();
-    const llm = new DisaggregatedLlm(chart, 'llm', { model: QWEN, replicas: 2, prefill: { tensorParallel: 16 }, decode: { autoScaling: { maxReplicas: 4 } } });
+    const llm = new DisaggregatedLlm(chart, 'llm', { model: QWEN, replicas: 2, prefill: { tensorParallel: 16 }, decode: { autoScaling: { maxReplicas: 4, metrics: [DynamoMetric.kvCacheUsage(0.7)] } } });
     expect(llm.scaleTargets.map(t => `${t.kind}/${t.name}`)).toEqual([
       'PodClique/llm-0-frontend', 'PodClique/llm-1-frontend',
       'PodCliqueScalingGroup/llm-0-prefill', 'PodCliqueScalingGroup/llm-1-prefill',
       'PodClique/llm-0-decode', 'PodClique/llm-1-decode',
     ]);
-    expect(clique(Testing.synth(chart).find(o => o.kind === 'PodCliqueSet'), 'decode').spec.autoScalingConfig).toEqual({ maxReplicas: 4 });
+    expect(clique(Testing.synth(chart).find(o => o.kind === 'PodCliqueSet'), 'decode').spec.autoScalingConfig).toEqual({
+      maxReplicas: 4, metrics: [{ type: 'Pods', pods: { metric: { name: 'dynamo_component_kvstats_gpu_cache_usage_percent' }, target: { type: 'AverageValue', averageValue: '700m' } } }],
+    });
   });
 
   test('addComponent adds a labelled clique (e.g. a vision encoder) to the same PodCliqueSet', () => {

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  AggregatedLlm, DisaggregatedLlm, Discovery, LlmEngine, LlmServiceProps, LlmWorkerOptions, ModelCache, Scheduler, catalog,
+  AggregatedLlm, DisaggregatedLlm, Discovery, DynamoMetric, LlmEngine, LlmServiceProps, LlmWorkerOptions, ModelCache, Scheduler, catalog,
 } from '../../lib';
 import {
   anyText, appWithChart, badCount, dnsLabel, dnsLabelBetween, expectAdmittedAndSchemaValid, expectRefused, ExpectedProblem,
@@ -42,6 +42,8 @@ const scaling = fc.tuple(
   fc.boolean(), fc.boolean(), fc.nat(3),
 ).map(([replicas, withFloor, withAutoscaler, extra]) => {
   const minAvailable = withFloor ? 1 + (extra % replicas) : undefined;
+  // GPU roles scale on GPU-worker load; CPU utilization (the HPA default) is refused at synth. The metric is added in
+  // build(), as a Metric does not survive the structuredClone of the specs.
   const autoScaling = withAutoscaler ? { minReplicas: minAvailable ?? 1, maxReplicas: replicas + extra } : undefined;
   return { replicas, minAvailable, autoScaling };
 });
@@ -135,10 +137,12 @@ function build(s: LlmSpec) {
     discovery: s.etcd ? Discovery.etcd({ etcdEndpoints: 'http://etcd.dynamo-system:2379' }) : undefined,
     modelCache: s.cachePvc === undefined ? undefined : ModelCache.persistentVolumeClaim(s.cachePvc),
   };
+  const role = (o: LlmWorkerOptions): LlmWorkerOptions => (o.autoScaling === undefined ? o
+    : { ...o, autoScaling: { ...o.autoScaling, metrics: [DynamoMetric.kvCacheUsage(0.7)] } });
   if (s.kind === 'aggregated') {
-    new AggregatedLlm(chart, 'L', { ...props, worker: s.roles.worker.options });
+    new AggregatedLlm(chart, 'L', { ...props, worker: role(s.roles.worker.options) });
   } else {
-    new DisaggregatedLlm(chart, 'L', { ...props, prefill: s.roles.prefill.options, decode: s.roles.decode.options });
+    new DisaggregatedLlm(chart, 'L', { ...props, prefill: role(s.roles.prefill.options), decode: role(s.roles.decode.options) });
   }
   return app;
 }

@@ -250,6 +250,12 @@ export interface LaunchSpec {
    * @default - none
    */
   readonly secretMounts?: readonly SecretMount[];
+  /**
+   * An init container must wait until this TCP endpoint of the leader accepts connections before the main container
+   * starts (the operator's `wait-for-leader-mp` init container on vLLM `mp` workers, `backend_vllm.go`).
+   * @default - no wait
+   */
+  readonly waitForLeader?: { readonly host: string; readonly port: number };
 }
 
 /** Where a pod sits in a multi-node engine instance, and how its scaling group names its cliques. */

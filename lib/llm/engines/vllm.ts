@@ -147,7 +147,8 @@ export function vllmEngine(options: VllmEngineOptions = {}): Engine {
       return { ...common, command: PYTHON, args: [...base, ...mpFlags, '--node-rank', '0'], ...workerProbes() };
     }
     const line = `exec ${shellJoin([...PYTHON, ...base])} ${mpFlags.join(' ')} --node-rank ${GROVE_WORKER_NODE_RANK} --headless`;
-    return { ...common, command: ['/bin/sh', '-c'], args: [line] };
+    // backend_vllm.go (UpdatePodSpec): mp followers wait for the leader's master port in an init container.
+    return { ...common, command: ['/bin/sh', '-c'], args: [line], waitForLeader: { host: leader, port: VLLM_MP_MASTER_PORT } };
   }
 
   return {

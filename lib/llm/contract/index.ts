@@ -1,0 +1,4 @@
+export * from './contract';
+export * from './checks';
+export * from './manifest';
+export * from './requirements';
