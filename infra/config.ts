@@ -60,6 +60,7 @@ const azure = z.strictObject({
   resourceGroupName: str,
   createResourceGroup: z.boolean().optional(),
   clusterName: str.optional(),
+  dnsPrefix: str.optional(),
   kubernetesVersion: str.optional(),
   systemPool: z.strictObject({
     vmSize: str.optional(),
@@ -81,6 +82,27 @@ const azure = z.strictObject({
   nodeOsUpgradeChannel: z.enum(['None', 'Unmanaged', 'NodeImage', 'SecurityPatch']).optional(),
   kubeloginMode: z.enum(['azurecli', 'workloadidentity', 'msi', 'spn', 'devicecode']).optional(),
   tags: labels.optional(),
+  maintenanceWindow: z.strictObject({
+    dayOfWeek: z.enum(['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']).optional(),
+    weekIndex: z.enum(['First', 'Second', 'Third', 'Fourth', 'Last']).optional(),
+    intervalWeeks: int.optional(),
+    startTime: str.optional(),
+    utcOffset: str.optional(),
+    durationHours: int.optional(),
+  }).optional(),
+  grantDeployerClusterAdmin: z.boolean().optional(),
+});
+
+/** What the stack gives the apps besides the operators (see `infra/app-services.ts`). */
+const workloads = z.strictObject({
+  readyTimeoutSeconds: int.optional(),
+  huggingFaceTokenSecret: z.strictObject({ name: str.optional(), key: str.optional() }).optional(),
+  modelCache: z.strictObject({
+    claimName: str.optional(),
+    size: str.optional(),
+    accessMode: z.enum(['ReadWriteMany', 'ReadWriteOnce']).optional(),
+    storageClassName: str.optional(),
+  }).optional(),
 });
 
 const operators = z.strictObject({
@@ -126,7 +148,15 @@ export const stackConfigSchema = z.strictObject({
   queues: z.array(queue).default([]),
   /** Names of the apps (from `infra/apps.ts`) to deploy. */
   apps: z.array(str).default([]),
+  /** The Secret, claim and await settings of the apps (`infra/app-services.ts`). */
+  workloads: workloads.default({}),
 });
+
+/**
+ * Config keys that hold only a secret and are read with `Config.requireSecret`/`getSecret`, never parsed into the
+ * plain `StackConfig`: `huggingFaceToken` (`pulumi config set --secret huggingFaceToken hf_...`).
+ */
+export const SECRET_ONLY_KEYS = ['huggingFaceToken'] as const;
 
 /** The parsed stack configuration. */
 export type StackConfig = z.output<typeof stackConfigSchema>;
@@ -377,6 +407,9 @@ export function loadStackConfig(registry: AppRegistry): StackConfig {
       continue;
     }
     const key = fullKey.slice(prefix.length);
+    if ((SECRET_ONLY_KEYS as readonly string[]).includes(key)) {
+      continue;
+    }
     try {
       raw[key] = JSON.parse(text);
     } catch {
@@ -385,3 +418,37 @@ export function loadStackConfig(registry: AppRegistry): StackConfig {
   }
   return parseStackConfig(raw, registry, pulumi.getStack());
 }
+
+/** The secrets of a stack, as Pulumi secret outputs, and which config keys were set as secrets. */
+export interface StackSecrets {
+  /** The Hugging Face token (`huggingFaceToken`), when set. Always a secret output. */
+  readonly huggingFaceToken?: pulumi.Output<string>;
+  /**
+   * Top-level keys of this project whose value is a secret (`pulumi config set --secret [--path]`). What the
+   * program derives from them (Helm values, kubeconfig) is passed on as secret outputs.
+   */
+  readonly secretKeys: readonly string[];
+}
+
+/** The engine's list of secret config keys (not part of the typed runtime API, hence this narrow accessor). */
+function isConfigSecret(fullKey: string): boolean {
+  const runtimeConfig = require('@pulumi/pulumi/runtime/config') as { isConfigSecret?: (k: string) => boolean };
+  return runtimeConfig.isConfigSecret?.(fullKey) ?? false;
+}
+
+/**
+ * Reads the stack's secrets: `huggingFaceToken` with `Config.getSecret` (a secret output even if it was set in
+ * plaintext), and the list of keys set as secrets. `runtime.allConfig()`, which `loadStackConfig` reads, drops the
+ * secret flag; this restores it for what the program passes to resources.
+ */
+export function loadStackSecrets(): StackSecrets {
+  const config = new pulumi.Config(PROJECT);
+  const prefix = `${PROJECT}:`;
+  const secretKeys = Object.keys(pulumi.runtime.allConfig())
+    .filter(k => k.startsWith(prefix) && isConfigSecret(k))
+    .map(k => k.slice(prefix.length))
+    .sort();
+  const token = config.getSecret('huggingFaceToken');
+  return { ...(token === undefined ? {} : { huggingFaceToken: token }), secretKeys };
+}
+

@@ -5,6 +5,9 @@
  * (`infra/index.ts`), which runs on import.
  */
 export * from './aks-cluster';
+export * from './aks-access';
+export * from './aks-maintenance';
+export * from './kubelogin';
 export * from './gpu-node-pool';
 export * from './gpu-operator';
 export * from './network-operator';

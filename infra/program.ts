@@ -6,9 +6,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as cdk8s from 'cdk8s';
+import { DEFAULT_OPERATOR_CONFIG } from '../lib/admission';
 import { GroveValidationError, ValidationProblem } from '../lib/errors';
 import { GroveOperatorConfig } from '../lib/grove';
-import { AksCluster } from './aks-cluster';
+import { AksCluster, resolveAksClusterArgs } from './aks-cluster';
 import { AppContext, AppRegistry } from './apps';
 import { capacityProblems, CapacityPool, CapacityReport, capacityReport, rdmaProblems } from './capacity';
 import { defaultClusterName, describeRdmaSetup, kaiNodePools, poolRdmaResources, resolvePool, StackConfig } from './config';
@@ -21,6 +22,9 @@ import { allQueues, checkWorkloadQueues, leafQueues } from './kai-queue';
 import { KaiScheduler } from './kai-scheduler';
 import { NetworkOperator } from './network-operator';
 import { JsonObject } from './private/helm';
+import { AppServices, DYNAMO_WORKER_METADATA_CRD, resolveAppServices, StackProvides, workloadReferences } from './app-services';
+import { StackSecrets } from './config';
+import { DeployedRecord, groveObjects, ignoredChanges, previousDeployment, refusedGroveUpdates, throwIfUnsafeUpdate } from './update-guard';
 import { CHARTS } from './versions';
 
 /** One app of the stack, synthesized. */
@@ -44,6 +48,14 @@ export interface StackResources {
   readonly namespaces: readonly k8s.core.v1.Namespace[];
   readonly workloads: readonly GroveWorkloads[];
   readonly capacity: readonly CapacityReport[];
+  /** The Dynamo CRD, the Hugging Face Secret and the model-cache claims. */
+  readonly appServices: AppServices;
+  /** What the stack provides that workloads may reference (a stack output). */
+  readonly provides: StackProvides;
+  /** What this run applies, recorded for the next run's update-safety check (the stack output `deployed`). */
+  readonly deployed: DeployedRecord;
+  /** Resolves once the update-safety check passed (fails the program otherwise). */
+  readonly updateChecked: pulumi.Output<true>;
 }
 
 /** The pools the capacity check holds workloads against. */
@@ -123,12 +135,125 @@ export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): Ca
   return capacityReport(apps, pools);
 }
 
-/** The Kubernetes provider of mode `platform`. */
+/** The Kubernetes provider of mode `platform`. The kubeconfig holds credentials: always passed as a secret. */
 function platformProvider(cfg: StackConfig): k8s.Provider {
+  const kubeconfig = cfg.kubernetes?.kubeconfig;
   return new k8s.Provider('platform-k8s', {
-    kubeconfig: cfg.kubernetes?.kubeconfig,
+    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
     context: cfg.kubernetes?.context,
   });
+}
+
+/** CRDs the operators install (from their charts' `crds/`), by operator. */
+export const OPERATOR_CRDS = {
+  grove: ['podcliquesets.grove.io', 'podcliques.grove.io', 'podcliquescalinggroups.grove.io', 'clustertopologybindings.grove.io', 'podgangs.scheduler.grove.io'],
+  kai: ['queues.scheduling.run.ai', 'podgroups.scheduling.run.ai', 'schedulingshards.kai.scheduler', 'configs.kai.scheduler'],
+  gpuOperator: ['clusterpolicies.nvidia.com', 'nvidiadrivers.nvidia.com'],
+  networkOperator: ['nicclusterpolicies.mellanox.com'],
+} as const;
+
+/** The namespaces whose workloads read the stack's Hugging Face Secret, and those that mount its model-cache claim. */
+export function appServiceNamespaces(cfg: StackConfig, apps: readonly SynthesizedApp[]): { secret: string[]; claim: string[]; claimPods: Map<string, number>; secretKeys: Map<string, Set<string>> } {
+  const r = resolveAppServices({ secret: cfg.workloads.huggingFaceTokenSecret, modelCache: cfg.workloads.modelCache, aks: cfg.mode === 'aks' });
+  const secretKeys = new Map<string, Set<string>>();
+  const claimPods = new Map<string, number>();
+  for (const a of apps) {
+    const refs = workloadReferences(a.objects);
+    for (const [k, keys] of refs.secrets) {
+      const [ns, name] = k.split('/');
+      if (name === r.secretName) {
+        secretKeys.set(ns, new Set([...(secretKeys.get(ns) ?? []), ...keys]));
+      }
+    }
+    for (const [k, pods] of refs.claims) {
+      const [ns, name] = k.split('/');
+      if (name === r.claimName) {
+        claimPods.set(ns, (claimPods.get(ns) ?? 0) + pods);
+      }
+    }
+  }
+  return { secret: [...secretKeys.keys()].sort(), claim: [...claimPods.keys()].sort(), claimPods, secretKeys };
+}
+
+/** Problems with the Secret and claim the apps need from the stack (missing token, wrong key, wrong access mode). */
+export function appServiceProblems(cfg: StackConfig, apps: readonly SynthesizedApp[], secrets: StackSecrets | undefined): ValidationProblem[] {
+  const where = 'workloads';
+  const r = resolveAppServices({ secret: cfg.workloads.huggingFaceTokenSecret, modelCache: cfg.workloads.modelCache, aks: cfg.mode === 'aks' });
+  const ns = appServiceNamespaces(cfg, apps);
+  const problems: ValidationProblem[] = [];
+  if (ns.secret.length > 0 && secrets?.huggingFaceToken === undefined) {
+    problems.push({
+      constructPath: where, field: 'cdk8s-grove:huggingFaceToken',
+      message: `is not set, but the workloads in ${ns.secret.join(', ')} read the Hugging Face token from Secret ${r.secretName}`,
+      fix: 'run `pulumi config set --secret huggingFaceToken <token>` (a read token of huggingface.co)',
+    });
+  }
+  for (const [n, keys] of ns.secretKeys) {
+    for (const key of keys) {
+      if (key !== r.secretKey) {
+        problems.push({
+          constructPath: where, field: 'cdk8s-grove:workloads.huggingFaceTokenSecret.key',
+          message: `is ${JSON.stringify(r.secretKey)}, but workloads in ${n} read key ${JSON.stringify(key)} of Secret ${r.secretName}`,
+          value: r.secretKey, fix: `set it to ${JSON.stringify(key)}`,
+        });
+      }
+    }
+  }
+  for (const [n, pods] of ns.claimPods) {
+    if (r.accessMode === 'ReadWriteOnce' && pods > 1) {
+      problems.push({
+        constructPath: where, field: 'cdk8s-grove:workloads.modelCache.accessMode',
+        message: `is ReadWriteOnce, but ${pods} pods in ${n} mount claim ${r.claimName}, which can then run on one node only`,
+        value: r.accessMode, fix: 'use ReadWriteMany (Azure Files: storageClassName azurefile-csi-premium)',
+      });
+    }
+  }
+  if (r.accessMode === 'ReadWriteMany' && r.storageClassName !== undefined && ['default', 'managed', 'managed-csi', 'managed-csi-premium', 'managed-premium'].includes(r.storageClassName)) {
+    problems.push({
+      constructPath: where, field: 'cdk8s-grove:workloads.modelCache.storageClassName',
+      message: 'is an Azure Disk class, which cannot be mounted ReadWriteMany', value: r.storageClassName,
+      fix: 'use azurefile-csi-premium (or azurefile-csi), or set accessMode: ReadWriteOnce',
+    });
+  }
+  if (ns.claim.length > 0 && cfg.mode === 'platform' && r.accessMode === 'ReadWriteMany' && r.storageClassName === undefined) {
+    problems.push({
+      constructPath: where, field: 'cdk8s-grove:workloads.modelCache.storageClassName',
+      message: 'is not set, and the default storage class of an existing cluster is usually ReadWriteOnce only',
+      fix: 'name a ReadWriteMany storage class of the cluster (NFS, Azure Files, CephFS, ...)',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Everything the stack provides that a workload may reference: the operators' CRDs and the Dynamo CRD, the
+ * Hugging Face Secret (with its key) and the model-cache claim in the namespaces that use them, and the KAI queues.
+ */
+export function stackProvides(cfg: StackConfig, apps: readonly SynthesizedApp[]): StackProvides {
+  const r = resolveAppServices({ secret: cfg.workloads.huggingFaceTokenSecret, modelCache: cfg.workloads.modelCache, aks: cfg.mode === 'aks' });
+  const ns = appServiceNamespaces(cfg, apps);
+  const ops = cfg.operators;
+  const queues = allQueues(cfg.queues, ops.kai?.defaultQueues ?? true);
+  const leaves = new Set(leafQueues(queues).map(q => q.name));
+  return {
+    crds: [
+      ...OPERATOR_CRDS.grove, ...OPERATOR_CRDS.kai,
+      ...((ops.gpuOperator?.enabled ?? true) ? OPERATOR_CRDS.gpuOperator : []),
+      ...((ops.networkOperator?.enabled ?? false) ? OPERATOR_CRDS.networkOperator : []),
+      DYNAMO_WORKER_METADATA_CRD,
+    ].sort(),
+    secrets: ns.secret.map(n => ({ namespace: n, name: r.secretName, keys: [r.secretKey] })),
+    claims: ns.claim.map(n => ({ namespace: n, name: r.claimName, accessModes: [r.accessMode], ...(r.storageClassName === undefined ? {} : { storageClassName: r.storageClassName }) })),
+    queues: queues.map(q => ({ name: q.name, ...(q.nodePool === undefined ? {} : { nodePool: q.nodePool }), leaf: leaves.has(q.name) })),
+  };
+}
+
+/** The settings the program ignores after the cluster is created, by config key. */
+export function createOnlySettings(cfg: StackConfig, stack: string): Record<string, unknown> {
+  if (cfg.mode !== 'aks' || cfg.azure === undefined) {
+    return {};
+  }
+  return { 'azure.systemPool': resolveAksClusterArgs(defaultClusterName(stack), cfg.azure).systemPool };
 }
 
 /**
@@ -139,9 +264,26 @@ function platformProvider(cfg: StackConfig): k8s.Provider {
  * KAI scheduler (shards, queues) → Grove operator (ClusterTopologyBinding) → the apps (after the namespaces they
  * share).
  */
-export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: string = pulumi.getStack()): StackResources {
+export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: string = pulumi.getStack(), secrets?: StackSecrets,
+  previous: pulumi.Output<DeployedRecord | undefined> = previousDeployment()): StackResources {
   const apps = synthesizeApps(cfg, registry, stack);
   const capacity = preflight(cfg, apps);
+  throwIfPreflightProblems('the apps need something the stack does not provide', appServiceProblems(cfg, apps, secrets));
+  const deployed: DeployedRecord = {
+    apps: Object.fromEntries(apps.map(a => [a.name, groveObjects(a.objects)])),
+    createOnly: createOnlySettings(cfg, stack),
+  };
+  // Update safety: compared with what the last `pulumi up` applied, before anything is changed.
+  const updateChecked = previous.apply(prev => {
+    throwIfUnsafeUpdate([
+      ...ignoredChanges(prev, deployed.createOnly, `Pulumi.${stack}.yaml`),
+      ...refusedGroveUpdates(prev, deployed.apps, {
+        ...DEFAULT_OPERATOR_CONFIG,
+        topologyAwareScheduling: cfg.operators.grove?.topologyAwareScheduling ?? false,
+      }),
+    ]);
+    return true as const;
+  });
 
   let cluster: AksCluster | undefined;
   const gpuPools: GpuNodePool[] = [];
@@ -169,6 +311,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
       provider,
       nicClusterPolicy: ops.networkOperator?.nicClusterPolicy,
       values: ops.networkOperator?.values,
+      secretValues: secrets?.secretKeys.includes('operators'),
     }, { dependsOn: after });
     after = [networkOperator];
   }
@@ -179,6 +322,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
       withNetworkOperator: networkOperator !== undefined,
       toolkit: ops.gpuOperator?.toolkit,
       values: ops.gpuOperator?.values,
+      secretValues: secrets?.secretKeys.includes('operators'),
     }, { dependsOn: after });
     after = [gpuOperator];
   }
@@ -191,12 +335,14 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
     stalenessGracePeriod: ops.kai?.stalenessGracePeriod,
     defaultQueues: ops.kai?.defaultQueues,
     values: ops.kai?.values,
+    secretValues: secrets?.secretKeys.includes('operators'),
   }, { dependsOn: after });
   const grove = new GroveOperator('grove', {
     provider,
     topologyAwareScheduling: ops.grove?.topologyAwareScheduling,
     topology: ops.grove?.topology,
     values: ops.grove?.values,
+    secretValues: secrets?.secretKeys.includes('operators'),
   }, { dependsOn: [kai] });
   // One Namespace per namespace the apps use and none defines, shared by the apps: if each app's ConfigGroup
   // declared it, a second app in the namespace would fail to create it (AlreadyExists), and removing either app
@@ -204,10 +350,31 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
   const namespaces = missingNamespaces(apps.flatMap(a => a.objects))
     .map(ns => (ns.metadata as { name: string }).name)
     .map(name => new k8s.core.v1.Namespace(`ns-${name}`, { metadata: { name } }, { provider }));
-  const workloads = apps.map(a => new GroveWorkloads(`app-${a.name}`, { provider, app: a.app, createNamespaces: false },
-    { dependsOn: [grove, kai, ...namespaces] }));
+  const services = appServiceNamespaces(cfg, apps);
+  const appServices = new AppServices('app-services', {
+    provider,
+    secretNamespaces: services.secret,
+    claimNamespaces: services.claim,
+    huggingFaceToken: secrets?.huggingFaceToken,
+    secret: cfg.workloads.huggingFaceTokenSecret,
+    modelCache: cfg.workloads.modelCache,
+    aks: cfg.mode === 'aks',
+    namespaces,
+  });
+  // Every PodCliqueSet after the gates of the operators that judge it (Grove's webhooks, KAI's queue webhook and
+  // queues) and after what its pods reference (Secret, claim, the Dynamo CRD).
+  const workloads = apps.map(a => new GroveWorkloads(`app-${a.name}`, {
+    provider,
+    app: a.app,
+    createNamespaces: false,
+    readyTimeoutSeconds: cfg.workloads.readyTimeoutSeconds,
+    safeToApply: updateChecked,
+  }, { dependsOn: [grove.readinessGate, ...(grove.topology ? [grove.topology] : []), kai, ...namespaces, appServices] }));
 
-  return { mode: cfg.mode, cluster, gpuPools, provider, networkOperator, gpuOperator, kai, grove, namespaces, workloads, capacity };
+  return {
+    mode: cfg.mode, cluster, gpuPools, provider, networkOperator, gpuOperator, kai, grove, namespaces, workloads, capacity,
+    appServices, provides: stackProvides(cfg, apps), deployed, updateChecked,
+  };
 }
 
 /** The chart versions the stack installs (a stack output, so `pulumi stack output` shows what runs). */
