@@ -12,6 +12,17 @@ import { ArgProblem } from './private/args';
 /** The built-in role "Azure Kubernetes Service RBAC Cluster Admin" (all Kubernetes resources of the cluster). */
 export const AKS_RBAC_CLUSTER_ADMIN_ROLE_ID = 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b';
 
+/** What kind of Entra ID principal runs Pulumi. */
+export type DeployerPrincipalType = 'User' | 'ServicePrincipal';
+
+/**
+ * The principal type that goes with a kubelogin mode: the Azure CLI and device code are how people log in; a
+ * service principal, a managed identity and workload identity are how CI does.
+ */
+export function principalTypeForLogin(kubeloginMode: string): DeployerPrincipalType {
+  return kubeloginMode === 'azurecli' || kubeloginMode === 'devicecode' ? 'User' : 'ServicePrincipal';
+}
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** True for an Entra ID object id (a GUID). */
@@ -42,11 +53,14 @@ export function validateDeployerAccess(args: { grantDeployerClusterAdmin: boolea
  * Grants the principal running Pulumi "Azure Kubernetes Service RBAC Cluster Admin" on the cluster. Azure RBAC
  * for Kubernetes can take a few minutes to take effect after the assignment is created.
  */
-export function deployerClusterAdmin(name: string, clusterId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {
+export function deployerClusterAdmin(name: string, clusterId: pulumi.Input<string>, principalType: DeployerPrincipalType,
+  opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {
   const client = authorization.getClientConfigOutput({ parent: opts.parent });
   return new authorization.RoleAssignment(name, {
     scope: clusterId,
     principalId: client.objectId,
+    // Azure refuses an assignment whose principal type does not match the principal (and the SDK defaults to User).
+    principalType,
     roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN_ROLE_ID}`,
   }, opts);
 }

@@ -4,7 +4,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { KubeloginMode, setKubeloginMode } from './kubelogin';
 export type { KubeloginMode } from './kubelogin';
-import { deployerClusterAdmin, validateDeployerAccess } from './aks-access';
+import { DeployerPrincipalType, deployerClusterAdmin, principalTypeForLogin, validateDeployerAccess } from './aks-access';
 import { maintenanceConfigurations, MaintenanceWindow, validateMaintenanceWindow } from './aks-maintenance';
 import { ArgProblem, integerProblems, throwIfArgProblems } from './private/args';
 import { KUBERNETES_VERSION } from './versions';
@@ -141,6 +141,11 @@ export interface AksClusterArgs {
    */
   readonly grantDeployerClusterAdmin?: boolean;
   /**
+   * Whether the principal running Pulumi is a user or a service principal (Azure checks it on the role assignment).
+   * @default - 'User' with kubeloginMode azurecli or devicecode, 'ServicePrincipal' otherwise
+   */
+  readonly deployerPrincipalType?: DeployerPrincipalType;
+  /**
    * How the returned kubeconfig logs in. Local accounts are disabled, so the kubeconfig uses `kubelogin`; the
    * machine running Pulumi needs `kubelogin` on its PATH. `azurecli` reuses the `az login` session; use
    * `workloadidentity`, `msi` or `spn` in CI.
@@ -161,6 +166,7 @@ export interface ResolvedAksClusterArgs extends AksClusterArgs {
   readonly dnsPrefix: string;
   readonly kubernetesVersion: string;
   readonly grantDeployerClusterAdmin: boolean;
+  readonly deployerPrincipalType: DeployerPrincipalType;
   readonly systemPool: Required<Omit<SystemPoolArgs, 'zones'>> & Pick<SystemPoolArgs, 'zones'>;
   readonly network: Required<AksNetworkArgs>;
   readonly privateCluster: boolean;
@@ -179,6 +185,7 @@ export function resolveAksClusterArgs(name: string, args: AksClusterArgs): Resol
     dnsPrefix: args.dnsPrefix ?? args.clusterName ?? name,
     kubernetesVersion: args.kubernetesVersion ?? KUBERNETES_VERSION,
     grantDeployerClusterAdmin: args.grantDeployerClusterAdmin ?? true,
+    deployerPrincipalType: args.deployerPrincipalType ?? principalTypeForLogin(args.kubeloginMode ?? 'azurecli'),
     systemPool: {
       vmSize: args.systemPool?.vmSize ?? 'Standard_D4ds_v5',
       minCount: args.systemPool?.minCount ?? 2,
@@ -369,7 +376,7 @@ export class AksCluster extends pulumi.ComponentResource {
     }));
 
     this.deployerAccess = a.grantDeployerClusterAdmin
-      ? deployerClusterAdmin(`${name}-deployer-admin`, this.cluster.id, { parent: this })
+      ? deployerClusterAdmin(`${name}-deployer-admin`, this.cluster.id, a.deployerPrincipalType, { parent: this })
       : undefined;
     this.maintenance = maintenanceConfigurations(`${name}-maintenance`, {
       resourceGroupName,

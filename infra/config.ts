@@ -91,6 +91,7 @@ const azure = z.strictObject({
     durationHours: int.optional(),
   }).optional(),
   grantDeployerClusterAdmin: z.boolean().optional(),
+  deployerPrincipalType: z.enum(['User', 'ServicePrincipal']).optional(),
 });
 
 /** What the stack gives the apps besides the operators (see `infra/app-services.ts`). */

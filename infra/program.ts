@@ -274,16 +274,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
     createOnly: createOnlySettings(cfg, stack),
   };
   // Update safety: compared with what the last `pulumi up` applied, before anything is changed.
-  const updateChecked = previous.apply(prev => {
-    throwIfUnsafeUpdate([
-      ...ignoredChanges(prev, deployed.createOnly, `Pulumi.${stack}.yaml`),
-      ...refusedGroveUpdates(prev, deployed.apps, {
-        ...DEFAULT_OPERATOR_CONFIG,
-        topologyAwareScheduling: cfg.operators.grove?.topologyAwareScheduling ?? false,
-      }),
-    ]);
-    return true as const;
-  });
+  const updateChecked = checkUpdate(cfg, stack, deployed, previous);
 
   let cluster: AksCluster | undefined;
   const gpuPools: GpuNodePool[] = [];
@@ -375,6 +366,25 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
     mode: cfg.mode, cluster, gpuPools, provider, networkOperator, gpuOperator, kai, grove, namespaces, workloads, capacity,
     appServices, provides: stackProvides(cfg, apps), deployed, updateChecked,
   };
+}
+
+/**
+ * The update-safety check: resolves when applying `deployed` over the previous deployment is safe; rejects with a
+ * `StackPreflightError` (which fails `pulumi preview` and `pulumi up`) when Grove would refuse a change or a
+ * create-only setting changed. The workloads are applied only once it resolves.
+ */
+export function checkUpdate(cfg: StackConfig, stack: string, deployed: DeployedRecord,
+  previous: pulumi.Output<DeployedRecord | undefined>): pulumi.Output<true> {
+  return previous.apply(prev => {
+    throwIfUnsafeUpdate([
+      ...ignoredChanges(prev, deployed.createOnly, `Pulumi.${stack}.yaml`),
+      ...refusedGroveUpdates(prev, deployed.apps, {
+        ...DEFAULT_OPERATOR_CONFIG,
+        topologyAwareScheduling: cfg.operators.grove?.topologyAwareScheduling ?? false,
+      }),
+    ]);
+    return true as const;
+  });
 }
 
 /** The chart versions the stack installs (a stack output, so `pulumi stack output` shows what runs). */

@@ -11,7 +11,6 @@ import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_OPERATOR_CONFIG, OperatorConfig } from '../lib/admission';
 import { diffObjects } from '../lib/cli/diff';
 import { LoadedInput, SourceObject } from '../lib/cli/input';
-import { formatFinding } from '../lib/cli/output';
 import { ValidationProblem } from '../lib/errors';
 import { StackPreflightError } from './errors';
 import { JsonObject } from './private/helm';
@@ -43,33 +42,41 @@ export function refusedGroveUpdates(previous: DeployedRecord | undefined, next: 
   operatorConfig: OperatorConfig = DEFAULT_OPERATOR_CONFIG): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const [app, objects] of Object.entries(next)) {
-    const old = previous?.apps[app];
-    if (old === undefined) {
+    const old = previous?.apps?.[app];
+    if (!Array.isArray(old)) {
       continue;
     }
     const report = diffObjects(loaded(`${app} (deployed)`, old), loaded(app, groveObjects(objects)), { operatorConfig });
     for (const f of report.findings.filter(x => x.change === 'refused')) {
+      // The message and fix `cdk8s-grove diff` prints for this change (`... refused  <message>; fix: <fix>`).
       problems.push({
         constructPath: `${app}:${f.object}`,
         field: f.field,
-        message: `Grove refuses this update: ${formatFinding(f, 'refused')}`,
-        fix: `${f.fix ?? 'revert the change'}; or, to apply it anyway, delete the PodCliqueSet first (its pods stop) and run pulumi up again`,
+        message: `Grove refuses this update: ${f.message}`,
+        fix: f.fix ?? 'revert the change',
       });
     }
   }
   return problems;
 }
 
+/** JSON with sorted keys and without undefined values, for comparing recorded settings. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x).filter(([, y]) => y !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : x));
+}
+
 /** Every create-only setting whose value differs from the one recorded at the last `pulumi up`. */
 export function ignoredChanges(previous: DeployedRecord | undefined, next: Readonly<Record<string, unknown>>, where: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const [key, value] of Object.entries(next)) {
-    const old = previous?.createOnly[key];
-    if (old !== undefined && JSON.stringify(old) !== JSON.stringify(value)) {
+    const old = previous?.createOnly?.[key];
+    if (old !== undefined && canonical(old) !== canonical(value)) {
       problems.push({
         constructPath: where,
         field: `cdk8s-grove:${key}`,
-        message: `changed from ${JSON.stringify(old)} to ${JSON.stringify(value)}, but the program cannot apply it after the cluster is created`
+        message: `changed from ${canonical(old)} to ${canonical(value)}, but the program cannot apply it after the cluster is created`
           + ' (the inline system pool is ignored on update so it does not conflict with the separately managed GPU pools)',
         value,
         fix: `revert it in ${where}; change the system pool with \`az aks nodepool update\` (or add a new system pool and delete the old one)`,

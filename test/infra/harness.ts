@@ -118,7 +118,7 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     case 'kubernetes:helm.sh/v3:Release':
       return { ...inputs, status: { status: 'deployed', version: inputs.version } };
     case 'pulumi:pulumi:StackReference':
-      return { name: inputs.name, outputs: structuredClone(previousOutputs), secretOutputNames: [] };
+      return { name: inputs.name, outputs: JSON.parse(JSON.stringify(previousOutputs)), secretOutputNames: [] };
     default:
       return { ...inputs };
   }
@@ -128,12 +128,15 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 export class Recorder {
   public readonly resources: RecordedResource[] = [];
   public readonly calls: pulumi.runtime.MockCallArgs[] = [];
+  /** Outputs registered for resources (the stack's outputs among them), as sent to the engine. */
+  public readonly outputs: { urn: string; raw: unknown }[] = [];
 
   /** A copy of what is recorded now, unaffected by later runs. */
   public copy(): Recorder {
     const c = new Recorder();
     c.resources.push(...this.resources);
     c.calls.push(...this.calls);
+    c.outputs.push(...this.outputs);
     return c;
   }
 
@@ -141,6 +144,7 @@ export class Recorder {
   public reset(): void {
     this.resources.length = 0;
     this.calls.length = 0;
+    this.outputs.length = 0;
   }
 
   /** All resources of a type token. */
@@ -254,6 +258,11 @@ export async function installMocks(stack = 'dev', preview = false): Promise<Reco
       }
       callback(err, resp);
     });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: any) => {
+    recorder.outputs.push({ urn: req.getUrn(), raw: req.getOutputs()?.toJavaScript() });
+    registerOutputs(req, callback);
   };
   installed = true;
   return recorder;
