@@ -76,9 +76,21 @@ function podSpecsOf(obj: JsonObject): { podSpec: JsonObject; pods: number }[] {
   if (obj.kind !== 'PodCliqueSet') {
     return [];
   }
-  const spec = (obj.spec ?? {}) as { replicas?: number; template?: { cliques?: { spec?: { replicas?: number; podSpec?: JsonObject } }[] } };
+  const spec = (obj.spec ?? {}) as {
+    replicas?: number;
+    template?: {
+      cliques?: { name: string; spec?: { replicas?: number; podSpec?: JsonObject } }[];
+      podCliqueScalingGroups?: { replicas?: number; cliqueNames?: string[] }[];
+    };
+  };
   const pcsReplicas = spec.replicas ?? 1;
-  return (spec.template?.cliques ?? []).map(c => ({ podSpec: c.spec?.podSpec ?? {}, pods: pcsReplicas * (c.spec?.replicas ?? 1) }));
+  // A clique in a scaling group has its replicas once per group replica.
+  const groupReplicas = (clique: string) =>
+    spec.template?.podCliqueScalingGroups?.find(g => (g.cliqueNames ?? []).includes(clique))?.replicas ?? 1;
+  return (spec.template?.cliques ?? []).map(c => ({
+    podSpec: c.spec?.podSpec ?? {},
+    pods: pcsReplicas * groupReplicas(c.name) * (c.spec?.replicas ?? 1),
+  }));
 }
 
 /** The Secrets (with keys) and claims (with how many pods mount them) the PodCliqueSets of `objects` reference. */

@@ -265,7 +265,7 @@ export function createOnlySettings(cfg: StackConfig, stack: string): Record<stri
  * share).
  */
 export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: string = pulumi.getStack(), secrets?: StackSecrets,
-  previous: pulumi.Output<DeployedRecord | undefined> = previousDeployment()): StackResources {
+  previous?: pulumi.Output<DeployedRecord | undefined>): StackResources {
   const apps = synthesizeApps(cfg, registry, stack);
   const capacity = preflight(cfg, apps);
   throwIfPreflightProblems('the apps need something the stack does not provide', appServiceProblems(cfg, apps, secrets));
@@ -274,7 +274,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
     createOnly: createOnlySettings(cfg, stack),
   };
   // Update safety: compared with what the last `pulumi up` applied, before anything is changed.
-  const updateChecked = checkUpdate(cfg, stack, deployed, previous);
+  const updateChecked = checkUpdate(cfg, stack, deployed, previous ?? previousDeployment());
 
   let cluster: AksCluster | undefined;
   const gpuPools: GpuNodePool[] = [];
