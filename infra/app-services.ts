@@ -170,12 +170,16 @@ export const AKS_DISK_STORAGE_CLASSES: readonly string[] = ['default', 'managed'
 
 /** Arguments of `AppServices`. */
 export interface AppServicesArgs {
+  /** Kubernetes provider of the target cluster. */
   readonly provider: k8s.Provider;
   /** Namespaces that get the Secret, by the keys their workloads read from it. */
   readonly secretNamespaces: readonly string[];
   /** Namespaces that get the claim. */
   readonly claimNamespaces: readonly string[];
-  /** The token (a secret output). Required when `secretNamespaces` is not empty. */
+  /**
+   * The token (a secret output). Required when `secretNamespaces` is not empty.
+   * @default - none (then no namespace may need the Secret)
+   */
   readonly huggingFaceToken?: pulumi.Output<string>;
   /**
    * The Secret's name and key.

@@ -11,6 +11,9 @@ import { COMPATIBILITY, COMPATIBILITY_MATRIX, compareVersions, DYNAMO, GROVE, KA
 import { installMocks, projectConfig, readStackFile, Recorder, settle } from './harness';
 import { AksCluster } from '../../infra/aks-cluster';
 
+// The machine is shared: program runs take seconds each when the suite runs in parallel.
+jest.setTimeout(120_000);
+
 function dev(patch: (raw: Record<string, any>) => void): Record<string, any> {
   const raw = projectConfig(readStackFile('dev'));
   patch(raw);

@@ -10,6 +10,9 @@ import { StackPreflightError } from '../../infra/errors';
 import { appServiceProblems, runProgram, stackProvides, synthesizeApps } from '../../infra/program';
 import { installMocks, projectConfig, readStackFile, Recorder, settle, testSecrets } from './harness';
 
+// The machine is shared: program runs take seconds each when the suite runs in parallel.
+jest.setTimeout(120_000);
+
 function devConfig(patch: (raw: Record<string, any>) => void = () => undefined) {
   const raw = projectConfig(readStackFile('dev'));
   patch(raw);

@@ -8,6 +8,9 @@ import { AKS_RBAC_CLUSTER_ADMIN_ROLE_ID } from '../../infra/aks-access';
 import { DYNAMO_WORKER_METADATA_CRD } from '../../infra/app-services';
 import { KNOWN_HF_TOKEN, FAKE_CLIENT, importProgram, installMocks, PROJECT, plaintextOccurrences, readStackFile, Recorder, setStackConfig, settle } from './harness';
 
+// The machine is shared: program runs take seconds each when the suite runs in parallel.
+jest.setTimeout(120_000);
+
 let program: Record<string, any>;
 let dev: Recorder;
 beforeAll(async () => {

@@ -17,6 +17,9 @@ import { DeployedRecord, groveObjects, ignoredChanges, previousDeployment, refus
 import { main } from '../../lib/cli/main';
 import { installMocks, projectConfig, readStackFile, Recorder, setPreviousOutputs, settle, testSecrets } from './harness';
 
+// The machine is shared: the program runs take seconds each when the suite runs in parallel.
+jest.setTimeout(120_000);
+
 /** A deep copy made in the test's realm (Pulumi's `output()` recognizes its arrays, unlike structuredClone's). */
 function jsonClone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
@@ -147,7 +150,13 @@ describe('the program fails preview on a refused update, before the workloads ar
   test('the workloads wait for the check: while it has not passed, everything but them is declared', async () => {
     // last in this file: the check never resolves, so later settles would wait for it
     runProgram(cfg(), APPS, 'dev', testSecrets(), pulumi.output(new Promise<DeployedRecord | undefined>(() => undefined)));
-    await Promise.race([settle(), new Promise(r => setTimeout(r, 1500))]);
+    // wait until everything else is registered (the last ones are the app services and the app component) ...
+    const registered = (n: string) => rec.resources.some(r => r.name === n);
+    for (let i = 0; i < 600 && !(registered('app-services-hf-inference') && registered('app-qwen3-disagg') && registered('kai-queue-inference')); i++) {
+      await new Promise(r => setTimeout(r, 50));
+    }
+    // ... and a little longer, in which the workloads would have been registered if they did not wait
+    await new Promise(r => setTimeout(r, 1000));
     const names = rec.resources.map(r => r.name);
     expect(names).toEqual(expect.arrayContaining(['grove-chart', 'kai-ready', 'app-services-hf-inference', 'app-qwen3-disagg']));
     expect(names).not.toContain('app-qwen3-disagg-objects');
