@@ -15,6 +15,8 @@ export * from './kai-queue';
 export * from './kai-scheduler';
 export * from './grove-operator';
 export * from './grove-workloads';
+export * from './app-services';
+export * from './update-guard';
 export * from './capacity';
 export * from './errors';
 export * from './versions';

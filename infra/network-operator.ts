@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ArgProblem, integerProblems, isDnsLabel, throwIfArgProblems } from './private/args';
-import { JsonObject, mergeValues, namespace, pinnedRelease } from './private/helm';
+import { chartValues, JsonObject, mergeValues, namespace, pinnedRelease } from './private/helm';
 import { NETWORK_OPERATOR } from './versions';
 
 const TYPE = 'cdk8s-grove:infra:NetworkOperator';
@@ -214,7 +214,8 @@ export class NetworkOperator extends pulumi.ComponentResource {
       apiVersion: 'mellanox.com/v1alpha1',
       kind: 'NicClusterPolicy',
       metadata: { name: 'nic-cluster-policy' },
-      spec: args.nicClusterPolicy ?? defaultNicClusterPolicy(),
+      // From the same config key as the chart values: secret when they are.
+      spec: chartValues(args.nicClusterPolicy ?? defaultNicClusterPolicy(), args.secretValues),
     }, { ...childOpts, dependsOn: [this.release] });
 
     this.registerOutputs({ status: this.release.status });

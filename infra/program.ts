@@ -22,7 +22,7 @@ import { allQueues, checkWorkloadQueues, leafQueues } from './kai-queue';
 import { KaiScheduler } from './kai-scheduler';
 import { NetworkOperator } from './network-operator';
 import { JsonObject } from './private/helm';
-import { AppServices, DYNAMO_WORKER_METADATA_CRD, resolveAppServices, StackProvides, workloadReferences } from './app-services';
+import { AKS_DISK_STORAGE_CLASSES, AppServices, DYNAMO_WORKER_METADATA_CRD, resolveAppServices, StackProvides, workloadReferences } from './app-services';
 import { StackSecrets } from './config';
 import { DeployedRecord, groveObjects, ignoredChanges, previousDeployment, refusedGroveUpdates, throwIfUnsafeUpdate } from './update-guard';
 import { CHARTS } from './versions';
@@ -208,7 +208,7 @@ export function appServiceProblems(cfg: StackConfig, apps: readonly SynthesizedA
       });
     }
   }
-  if (r.accessMode === 'ReadWriteMany' && r.storageClassName !== undefined && ['default', 'managed', 'managed-csi', 'managed-csi-premium', 'managed-premium'].includes(r.storageClassName)) {
+  if (r.accessMode === 'ReadWriteMany' && r.storageClassName !== undefined && AKS_DISK_STORAGE_CLASSES.includes(r.storageClassName)) {
     problems.push({
       constructPath: where, field: 'cdk8s-grove:workloads.modelCache.storageClassName',
       message: 'is an Azure Disk class, which cannot be mounted ReadWriteMany', value: r.storageClassName,

@@ -6,7 +6,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AKS_RBAC_CLUSTER_ADMIN_ROLE_ID } from '../../infra/aks-access';
 import { DYNAMO_WORKER_METADATA_CRD } from '../../infra/app-services';
-import { KNOWN_HF_TOKEN, FAKE_CLIENT, importProgram, installMocks, PROJECT, plaintextOccurrences, readStackFile, Recorder, setStackConfig, settle } from './harness';
+import { APPS } from '../../infra/apps';
+import { parseStackConfig } from '../../infra/config';
+import { runProgram } from '../../infra/program';
+import { KNOWN_HF_TOKEN, FAKE_CLIENT, importProgram, installMocks, PROJECT, plaintextOccurrences, projectConfig, readStackFile, Recorder, setStackConfig, settle, testSecrets } from './harness';
 
 // The machine is shared: program runs take seconds each when the suite runs in parallel.
 jest.setTimeout(120_000);
@@ -63,6 +66,19 @@ describe('readiness gates', () => {
     expect(custom.map(r => r.name).sort()).toEqual(['grove-topology', 'kai-queue-h100', 'kai-queue-inference', 'kai-shard-h100']);
     for (const r of custom) {
       expect([r.name, dev.dependsOnTransitively(r.name, gateFor(r.type) as string)]).toEqual([r.name, true]);
+    }
+  });
+
+  test('with the Network Operator: its NicClusterPolicy waits for the operator\'s release', async () => {
+    const rec = await installMocks('dev');
+    const raw: Record<string, any> = projectConfig(readStackFile('dev'));
+    raw.operators.networkOperator = { enabled: true };
+    runProgram(parseStackConfig(raw, APPS, 'dev'), APPS, 'dev', testSecrets());
+    await settle();
+    const custom = rec.resources.filter(r => gateFor(r.type) !== undefined);
+    expect(custom.map(r => r.name)).toContain('network-operator-nic-policy');
+    for (const r of custom) {
+      expect([r.name, rec.dependsOnTransitively(r.name, gateFor(r.type) as string)]).toEqual([r.name, true]);
     }
   });
 
