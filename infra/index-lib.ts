@@ -17,6 +17,8 @@ export * from './grove-operator';
 export * from './grove-workloads';
 export * from './app-services';
 export * from './update-guard';
+export * from './stack-provides';
+export * from './stack-secrets';
 export * from './capacity';
 export * from './errors';
 export * from './versions';

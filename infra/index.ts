@@ -5,7 +5,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { APPS } from './apps';
-import { loadStackConfig, loadStackSecrets } from './config';
+import { loadStackConfig } from './config';
+import { loadStackSecrets } from './stack-secrets';
 import { chartVersions, runProgram } from './program';
 
 const stack = runProgram(loadStackConfig(APPS), APPS, pulumi.getStack(), loadStackSecrets());

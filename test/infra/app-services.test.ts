@@ -7,7 +7,8 @@ import { APPS } from '../../infra/apps';
 import { aksStorageClassFor, workloadReferences } from '../../infra/app-services';
 import { parseStackConfig } from '../../infra/config';
 import { StackPreflightError } from '../../infra/errors';
-import { appServiceProblems, runProgram, stackProvides, synthesizeApps } from '../../infra/program';
+import { runProgram, synthesizeApps } from '../../infra/program';
+import { appServiceProblems, stackProvides } from '../../infra/stack-provides';
 import { installMocks, projectConfig, readStackFile, Recorder, settle, testSecrets } from './harness';
 
 // The machine is shared: program runs take seconds each when the suite runs in parallel.
