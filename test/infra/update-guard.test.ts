@@ -86,6 +86,21 @@ describe('refusedGroveUpdates (the comparison with the previous deployment)', ()
     });
   });
 
+  const OTHER_CHANGES: [string, RegExp, (pcs: any) => void][] = [
+    ['a clique\'s startsAfter', /startsAfter/, pcs => { pcs.spec.template.cliques[1].spec.startsAfter = [pcs.spec.template.cliques[0].name]; }],
+    ['the clique set (a clique renamed)', /clique composition/, pcs => { pcs.spec.template.cliques[0].name = 'renamed'; }],
+  ];
+  test.each(OTHER_CHANGES)('changing %s is refused with the message of cdk8s-grove diff', (_what, pattern, change) => {
+    const old = qwen3();
+    const next = jsonClone(old);
+    change(next.find(o => o.kind === 'PodCliqueSet'));
+    const expected = diffCommandRefusals(old, next);
+    expect(expected.join('\n')).toMatch(pattern);
+    const problems = refusedGroveUpdates({ apps: { 'qwen3-disagg': old }, createOnly: {} }, { 'qwen3-disagg': next });
+    expect(problems.map(p => `${p.constructPath.slice('qwen3-disagg:'.length)}  ${p.field}  refused  ${p.message.replace(/^Grove refuses this update: /, '')}`))
+      .toEqual(expected);
+  });
+
   test('an unchanged app, a new app and a first deployment pass', () => {
     const old = qwen3();
     expect(refusedGroveUpdates({ apps: { 'qwen3-disagg': old }, createOnly: {} }, { 'qwen3-disagg': qwen3() })).toEqual([]);
