@@ -15,10 +15,14 @@ interface SynthesizedObjects {
   readonly objects: readonly JsonObject[];
 }
 
-/** CRDs the operators install (from their charts' `crds/`), by operator. */
+/**
+ * CRDs the operators install, by operator: ai-dynamo/grove `operator/api/core/v1alpha1/crds/` and
+ * `scheduler/api/core/v1alpha1/crds/`; NVIDIA/KAI-Scheduler `deployments/kai-scheduler/crds/`; the GPU Operator's
+ * and Network Operator's `crds/` (the ones this stack's objects use).
+ */
 export const OPERATOR_CRDS = {
   grove: ['podcliquesets.grove.io', 'podcliques.grove.io', 'podcliquescalinggroups.grove.io', 'clustertopologybindings.grove.io', 'podgangs.scheduler.grove.io'],
-  kai: ['queues.scheduling.run.ai', 'podgroups.scheduling.run.ai', 'schedulingshards.kai.scheduler', 'configs.kai.scheduler'],
+  kai: ['queues.scheduling.run.ai', 'podgroups.scheduling.run.ai', 'bindrequests.scheduling.run.ai', 'schedulingshards.kai.scheduler', 'configs.kai.scheduler', 'topologies.kai.scheduler'],
   gpuOperator: ['clusterpolicies.nvidia.com', 'nvidiadrivers.nvidia.com'],
   networkOperator: ['nicclusterpolicies.mellanox.com'],
 } as const;
