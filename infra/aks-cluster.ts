@@ -2,8 +2,12 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { KubeloginMode, setKubeloginMode } from './kubelogin';
+export type { KubeloginMode } from './kubelogin';
+import { DeployerPrincipalType, deployerClusterAdmin, principalTypeForLogin, validateDeployerAccess } from './aks-access';
+import { maintenanceConfigurations, MaintenanceWindow, validateMaintenanceWindow } from './aks-maintenance';
 import { ArgProblem, integerProblems, throwIfArgProblems } from './private/args';
+import { KUBERNETES_VERSION } from './versions';
 
 const TYPE = 'cdk8s-grove:infra:AksCluster';
 
@@ -51,9 +55,6 @@ export interface AksNetworkArgs {
   readonly dnsServiceIp?: string;
 }
 
-/** How the kubeconfig's `kubelogin` exec plugin obtains Entra ID tokens. */
-export type KubeloginMode = 'azurecli' | 'workloadidentity' | 'msi' | 'spn' | 'devicecode';
-
 /** Arguments of `AksCluster`. */
 export interface AksClusterArgs {
   /** Azure region of the resource group and the cluster, e.g. `southafricanorth`. Check that it offers your GPU VM size. */
@@ -72,10 +73,16 @@ export interface AksClusterArgs {
    */
   readonly clusterName?: string;
   /**
-   * Kubernetes version (`major.minor` or `major.minor.patch`).
-   * @default - the AKS default version when the cluster is created
+   * DNS prefix of the API server's public name: 1-54 letters, digits and '-', starting and ending with a letter
+   * or digit. Cannot change after creation.
+   * @default - the cluster name
    */
-  readonly kubernetesVersion?: pulumi.Input<string>;
+  readonly dnsPrefix?: string;
+  /**
+   * Kubernetes version (`major.minor` or `major.minor.patch`). Pinned with the GPU node OS (`versions.ts`).
+   * @default - KUBERNETES_VERSION from versions.ts
+   */
+  readonly kubernetesVersion?: string;
   /**
    * The system pool.
    * @default - two to three Standard_D4ds_v5 nodes
@@ -117,10 +124,27 @@ export interface AksClusterArgs {
    */
   readonly upgradeChannel?: 'none' | 'patch' | 'stable' | 'rapid' | 'node-image';
   /**
-   * Node OS auto-upgrade channel (security patches through weekly node images).
+   * Node OS auto-upgrade channel (security patches through node images), applied only inside `maintenanceWindow`.
    * @default 'NodeImage'
    */
   readonly nodeOsUpgradeChannel?: 'None' | 'Unmanaged' | 'NodeImage' | 'SecurityPatch';
+  /**
+   * When AKS may reimage (node OS channel) or upgrade (Kubernetes channel) nodes, GPU nodes included.
+   * @default - DEFAULT_MAINTENANCE_WINDOW: the first Sunday of each month, 00:00-08:00 UTC
+   */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /**
+   * Give the principal running Pulumi "Azure Kubernetes Service RBAC Cluster Admin" on the cluster, so the
+   * program can create Kubernetes objects. Turn it off only when the deployer gets its rights through
+   * `adminGroupObjectIds` (then required).
+   * @default true
+   */
+  readonly grantDeployerClusterAdmin?: boolean;
+  /**
+   * Whether the principal running Pulumi is a user or a service principal (Azure checks it on the role assignment).
+   * @default - 'User' with kubeloginMode azurecli or devicecode, 'ServicePrincipal' otherwise
+   */
+  readonly deployerPrincipalType?: DeployerPrincipalType;
   /**
    * How the returned kubeconfig logs in. Local accounts are disabled, so the kubeconfig uses `kubelogin`; the
    * machine running Pulumi needs `kubelogin` on its PATH. `azurecli` reuses the `az login` session; use
@@ -139,6 +163,10 @@ export interface AksClusterArgs {
 export interface ResolvedAksClusterArgs extends AksClusterArgs {
   readonly createResourceGroup: boolean;
   readonly clusterName: string;
+  readonly dnsPrefix: string;
+  readonly kubernetesVersion: string;
+  readonly grantDeployerClusterAdmin: boolean;
+  readonly deployerPrincipalType: DeployerPrincipalType;
   readonly systemPool: Required<Omit<SystemPoolArgs, 'zones'>> & Pick<SystemPoolArgs, 'zones'>;
   readonly network: Required<AksNetworkArgs>;
   readonly privateCluster: boolean;
@@ -154,6 +182,10 @@ export function resolveAksClusterArgs(name: string, args: AksClusterArgs): Resol
     ...args,
     createResourceGroup: args.createResourceGroup ?? true,
     clusterName: args.clusterName ?? name,
+    dnsPrefix: args.dnsPrefix ?? args.clusterName ?? name,
+    kubernetesVersion: args.kubernetesVersion ?? KUBERNETES_VERSION,
+    grantDeployerClusterAdmin: args.grantDeployerClusterAdmin ?? true,
+    deployerPrincipalType: args.deployerPrincipalType ?? principalTypeForLogin(args.kubeloginMode ?? 'azurecli'),
     systemPool: {
       vmSize: args.systemPool?.vmSize ?? 'Standard_D4ds_v5',
       minCount: args.systemPool?.minCount ?? 2,
@@ -176,6 +208,8 @@ export function resolveAksClusterArgs(name: string, args: AksClusterArgs): Resol
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 /** AKS cluster names: 1-63 characters, alphanumerics, '-' and '_', starting and ending with an alphanumeric. */
 const CLUSTER_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+/** AKS DNS prefixes: 1-54 characters, alphanumerics and '-', starting and ending with an alphanumeric. */
+const DNS_PREFIX = /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$/;
 
 function isCidr(s: string): boolean {
   const m = CIDR.exec(s);
@@ -191,6 +225,20 @@ export function validateAksClusterArgs(args: ResolvedAksClusterArgs): ArgProblem
   if (!/^[-\w._()]{1,90}$/.test(args.resourceGroupName) || args.resourceGroupName.endsWith('.')) {
     problems.push({ propertyPath: 'resourceGroupName', reason: `must be 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.', got ${JSON.stringify(args.resourceGroupName)}` });
   }
+  if (!DNS_PREFIX.test(args.dnsPrefix)) {
+    problems.push({
+      propertyPath: args.dnsPrefix === args.clusterName ? 'clusterName' : 'dnsPrefix',
+      reason: `is used as the DNS prefix, which must be 1-54 letters, digits or '-', starting and ending with a letter or digit, got ${JSON.stringify(args.dnsPrefix)}`
+        + (args.dnsPrefix === args.clusterName ? '; set dnsPrefix, or choose a cluster name without \'_\'' : ''),
+    });
+  }
+  if (!/^1\.\d{2}(\.\d+)?$/.test(args.kubernetesVersion)) {
+    problems.push({ propertyPath: 'kubernetesVersion', reason: `must be major.minor or major.minor.patch such as 1.33, got ${JSON.stringify(args.kubernetesVersion)}` });
+  } else if (Number(args.kubernetesVersion.split('.')[1]) > 36) {
+    problems.push({ propertyPath: 'kubernetesVersion', reason: `has no Ubuntu2204 node image (the GPU pools' pinned OS runs on Kubernetes 1.25 to 1.36), got ${JSON.stringify(args.kubernetesVersion)}` });
+  }
+  problems.push(...validateMaintenanceWindow(args.maintenanceWindow, 'maintenanceWindow'));
+  problems.push(...validateDeployerAccess(args));
   const sp = args.systemPool;
   problems.push(...integerProblems('systemPool.minCount', sp.minCount, 1, 1000));
   problems.push(...integerProblems('systemPool.maxCount', sp.maxCount, 1, 1000));
@@ -214,46 +262,6 @@ export function validateAksClusterArgs(args: ResolvedAksClusterArgs): ArgProblem
 }
 
 /**
- * Rewrites the `kubelogin` exec plugin of an AKS user kubeconfig to log in with `mode`.
- *
- * AKS returns an exec kubeconfig whose `kubelogin get-token` uses the interactive device-code flow; a Pulumi
- * run cannot answer it. This keeps the server ID and switches the login mode (the same change
- * `kubelogin convert-kubeconfig -l <mode>` makes). Kubeconfigs without a kubelogin exec user are returned unchanged.
- */
-export function setKubeloginMode(kubeconfig: string, mode: KubeloginMode): string {
-  const doc = parseYaml(kubeconfig) as { users?: { user?: { exec?: { command?: string; args?: string[] } } }[] } | null;
-  let changed = false;
-  for (const u of doc?.users ?? []) {
-    const exec = u.user?.exec;
-    if (!exec || !exec.command || !/(^|\/)kubelogin(\.exe)?$/.test(exec.command) || !exec.args) {
-      continue;
-    }
-    const args = exec.args;
-    const serverId = valueOf(args, '--server-id');
-    const rebuilt = ['get-token', '--login', mode];
-    if (serverId !== undefined) {
-      rebuilt.push('--server-id', serverId);
-    }
-    if (mode === 'devicecode' || mode === 'spn') {
-      for (const flag of ['--environment', '--client-id', '--tenant-id']) {
-        const v = valueOf(args, flag);
-        if (v !== undefined) {
-          rebuilt.push(flag, v);
-        }
-      }
-    }
-    exec.args = rebuilt;
-    changed = true;
-  }
-  return changed ? stringifyYaml(doc) : kubeconfig;
-}
-
-function valueOf(args: string[], flag: string): string | undefined {
-  const i = args.indexOf(flag);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : undefined;
-}
-
-/**
  * An AKS cluster for GPU inference with secure defaults: Entra ID authentication with Azure RBAC, local
  * accounts disabled, OIDC issuer and workload identity on, Azure CNI overlay, node OS auto-upgrade, and a
  * small inline system pool. GPU pools are added with `GpuNodePool`.
@@ -272,8 +280,12 @@ export class AksCluster extends pulumi.ComponentResource {
   public readonly oidcIssuerUrl: pulumi.Output<string | undefined>;
   /** User kubeconfig (Entra ID via kubelogin), as a secret. */
   public readonly kubeconfig: pulumi.Output<string>;
-  /** A Kubernetes provider for this cluster. */
+  /** A Kubernetes provider for this cluster; it is ready once the deployer has its Kubernetes rights. */
   public readonly provider: k8s.Provider;
+  /** The deployer's "Azure Kubernetes Service RBAC Cluster Admin" assignment, unless turned off. */
+  public readonly deployerAccess: pulumi.CustomResource | undefined;
+  /** The maintenance configurations (one per auto-upgrade channel that is on). */
+  public readonly maintenance: readonly containerservice.MaintenanceConfiguration[];
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -296,7 +308,7 @@ export class AksCluster extends pulumi.ComponentResource {
       resourceGroupName,
       resourceName: a.clusterName,
       location: a.location,
-      dnsPrefix: a.clusterName,
+      dnsPrefix: a.dnsPrefix,
       kubernetesVersion: a.kubernetesVersion,
       identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
       sku: { name: containerservice.ManagedClusterSKUName.Base, tier: a.skuTier },
@@ -363,7 +375,19 @@ export class AksCluster extends pulumi.ComponentResource {
       return setKubeloginMode(Buffer.from(kcs[0].value, 'base64').toString('utf8'), a.kubeloginMode);
     }));
 
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    this.deployerAccess = a.grantDeployerClusterAdmin
+      ? deployerClusterAdmin(`${name}-deployer-admin`, this.cluster.id, a.deployerPrincipalType, { parent: this })
+      : undefined;
+    this.maintenance = maintenanceConfigurations(`${name}-maintenance`, {
+      resourceGroupName,
+      clusterName: this.cluster.name,
+      nodeOsUpgradeChannel: a.nodeOsUpgradeChannel,
+      upgradeChannel: a.upgradeChannel,
+      window: a.maintenanceWindow,
+    }, { parent: this });
+    // Every Kubernetes object goes through this provider: it waits for the deployer's rights.
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig },
+      { parent: this, dependsOn: this.deployerAccess ? [this.deployerAccess] : [] });
 
     this.registerOutputs({
       resourceGroupName: this.resourceGroupName,

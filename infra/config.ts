@@ -60,6 +60,7 @@ const azure = z.strictObject({
   resourceGroupName: str,
   createResourceGroup: z.boolean().optional(),
   clusterName: str.optional(),
+  dnsPrefix: str.optional(),
   kubernetesVersion: str.optional(),
   systemPool: z.strictObject({
     vmSize: str.optional(),
@@ -81,6 +82,28 @@ const azure = z.strictObject({
   nodeOsUpgradeChannel: z.enum(['None', 'Unmanaged', 'NodeImage', 'SecurityPatch']).optional(),
   kubeloginMode: z.enum(['azurecli', 'workloadidentity', 'msi', 'spn', 'devicecode']).optional(),
   tags: labels.optional(),
+  maintenanceWindow: z.strictObject({
+    dayOfWeek: z.enum(['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']).optional(),
+    weekIndex: z.enum(['First', 'Second', 'Third', 'Fourth', 'Last']).optional(),
+    intervalWeeks: int.optional(),
+    startTime: str.optional(),
+    utcOffset: str.optional(),
+    durationHours: int.optional(),
+  }).optional(),
+  grantDeployerClusterAdmin: z.boolean().optional(),
+  deployerPrincipalType: z.enum(['User', 'ServicePrincipal']).optional(),
+});
+
+/** What the stack gives the apps besides the operators (see `infra/app-services.ts`). */
+const workloads = z.strictObject({
+  readyTimeoutSeconds: int.optional(),
+  huggingFaceTokenSecret: z.strictObject({ name: str.optional(), key: str.optional() }).optional(),
+  modelCache: z.strictObject({
+    claimName: str.optional(),
+    size: str.optional(),
+    accessMode: z.enum(['ReadWriteMany', 'ReadWriteOnce']).optional(),
+    storageClassName: str.optional(),
+  }).optional(),
 });
 
 const operators = z.strictObject({
@@ -126,7 +149,15 @@ export const stackConfigSchema = z.strictObject({
   queues: z.array(queue).default([]),
   /** Names of the apps (from `infra/apps.ts`) to deploy. */
   apps: z.array(str).default([]),
+  /** The Secret, claim and await settings of the apps (`infra/app-services.ts`). */
+  workloads: workloads.default({}),
 });
+
+/**
+ * Config keys that hold only a secret and are read with `Config.requireSecret`/`getSecret`, never parsed into the
+ * plain `StackConfig`: `huggingFaceToken` (`pulumi config set --secret huggingFaceToken hf_...`).
+ */
+export const SECRET_ONLY_KEYS = ['huggingFaceToken'] as const;
 
 /** The parsed stack configuration. */
 export type StackConfig = z.output<typeof stackConfigSchema>;
@@ -377,6 +408,9 @@ export function loadStackConfig(registry: AppRegistry): StackConfig {
       continue;
     }
     const key = fullKey.slice(prefix.length);
+    if ((SECRET_ONLY_KEYS as readonly string[]).includes(key)) {
+      continue;
+    }
     try {
       raw[key] = JSON.parse(text);
     } catch {
@@ -385,3 +419,4 @@ export function loadStackConfig(registry: AppRegistry): StackConfig {
   }
   return parseStackConfig(raw, registry, pulumi.getStack());
 }
+

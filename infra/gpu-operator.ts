@@ -37,6 +37,11 @@ export interface GpuOperatorArgs {
    * @default 1800
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Pass the chart values as a secret output (set it when they come from a secret config key).
+   * @default false
+   */
+  readonly secretValues?: boolean;
 }
 
 /** The chart values `GpuOperator` installs with. */
@@ -78,6 +83,7 @@ export class GpuOperator extends pulumi.ComponentResource {
       namespace: this.namespace.metadata.name,
       values: gpuOperatorValues(args),
       timeoutSeconds,
+      secretValues: args.secretValues,
     }, childOpts);
 
     this.registerOutputs({ status: this.release.status });

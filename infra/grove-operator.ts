@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ClusterTopologyBinding } from '../imports/grove-topology-grove.io';
 import { ArgProblem, isDnsLabel, isLabelKey, throwIfArgProblems } from './private/args';
-import { JsonObject, mergeValues, namespace } from './private/helm';
+import { chartValues, JsonObject, mergeValues, namespace } from './private/helm';
 import { GROVE } from './versions';
 
 const TYPE = 'cdk8s-grove:infra:GroveOperator';
@@ -67,6 +67,11 @@ export interface GroveOperatorArgs {
    * @default - none
    */
   readonly values?: JsonObject;
+  /**
+   * Pass the chart values as a secret output (set it when they come from a secret config key).
+   * @default false
+   */
+  readonly secretValues?: boolean;
 }
 
 /** The chart values `GroveOperator` installs with. */
@@ -75,7 +80,15 @@ export function groveOperatorValues(args: Omit<GroveOperatorArgs, 'provider'>): 
     // The operator creates and rotates its webhook certificate itself; the chart's empty Secret would
     // overwrite it on every apply when the chart is rendered rather than installed by Helm.
     webhookServerSecret: { enabled: false },
-    config: { topologyAwareScheduling: { enabled: args.topologyAwareScheduling ?? false } },
+    config: {
+      topologyAwareScheduling: { enabled: args.topologyAwareScheduling ?? false },
+      // The readiness gate of everything Grove judges. The chart ships the probes off (values.yaml
+      // `config.server.healthProbes.enable: false`), so the Deployment is Ready as soon as the container starts.
+      // With them on, `/readyz` fails until the webhook certificates are generated and the webhook server has
+      // started (ai-dynamo/grove operator/internal/controller/manager.go, SetupHealthAndReadinessEndpoints), and
+      // the chart's Deployment, awaited by `helm.v4.Chart`, is Ready only when Grove's webhooks serve.
+      server: { healthProbes: { enable: true } },
+    },
   }, args.values);
 }
 
@@ -135,6 +148,11 @@ export class GroveOperator extends pulumi.ComponentResource {
   public readonly topology: k8s.apiextensions.CustomResource | undefined;
   /** Name of the ClusterTopologyBinding, when topology-aware scheduling is on. */
   public readonly topologyName: string | undefined;
+  /**
+   * What a Grove object (PodCliqueSet, ClusterTopologyBinding) must depend on: the chart, whose operator
+   * Deployment is awaited and Ready only once Grove's webhooks serve (see `groveOperatorValues`).
+   */
+  public readonly readinessGate: pulumi.Resource;
 
   constructor(name: string, args: GroveOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -147,15 +165,16 @@ export class GroveOperator extends pulumi.ComponentResource {
       chart: GROVE.chart,
       version: GROVE.version,
       namespace: this.namespace.metadata.name,
-      values: groveOperatorValues(args),
+      values: chartValues(groveOperatorValues(args), args.secretValues),
     }, childOpts);
+    this.readinessGate = this.chart;
 
     if (args.topologyAwareScheduling ?? false) {
       const ctb = renderClusterTopologyBinding(args.topology);
       this.topologyName = (ctb.metadata as { name: string }).name;
-      // After the chart: the CRD and Grove's validating webhook for it must exist.
+      // After the gate: the CRD must exist and Grove's validating webhook for it, which fails closed, must serve.
       this.topology = new k8s.apiextensions.CustomResource(`${name}-topology`,
-        ctb as k8s.apiextensions.CustomResourceArgs, { ...childOpts, dependsOn: [this.chart] });
+        ctb as k8s.apiextensions.CustomResourceArgs, { ...childOpts, dependsOn: [this.readinessGate] });
     }
 
     this.registerOutputs({});

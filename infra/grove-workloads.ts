@@ -34,6 +34,37 @@ export function missingNamespaces(objects: readonly JsonObject[]): JsonObject[] 
     .map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 }
 
+/** The default of `GroveWorkloadsArgs.readyTimeoutSeconds`: model download and engine start of a large model. */
+export const DEFAULT_WORKLOAD_READY_TIMEOUT_SECONDS = 3600;
+
+/**
+ * A PodCliqueSet that Pulumi awaits on Grove's own status: `status.availableReplicas` (a replica is available
+ * when all its standalone cliques and scaling groups have at least `minAvailable` ready pods; grove.io_podcliquesets
+ * CRD, `status.availableReplicas`) reaching `spec.replicas`, through pulumi-kubernetes' `pulumi.com/waitFor`
+ * (provider/pkg/metadata/overrides.go). Other objects, and PodCliqueSets of zero replicas, are returned unchanged.
+ */
+export function awaitedPodCliqueSet(obj: JsonObject, timeoutSeconds: number): JsonObject {
+  if (obj.kind !== 'PodCliqueSet' || typeof obj.apiVersion !== 'string' || !obj.apiVersion.startsWith('grove.io/')) {
+    return obj;
+  }
+  const replicas = ((obj.spec ?? {}) as { replicas?: number }).replicas ?? 1;
+  if (replicas === 0) {
+    return obj;
+  }
+  const metadata = (obj.metadata ?? {}) as JsonObject & { annotations?: Record<string, string> };
+  return {
+    ...obj,
+    metadata: {
+      ...metadata,
+      annotations: {
+        ...metadata.annotations,
+        'pulumi.com/waitFor': `jsonpath={.status.availableReplicas}=${replicas}`,
+        'pulumi.com/timeoutSeconds': String(timeoutSeconds),
+      },
+    },
+  };
+}
+
 /** Arguments of `GroveWorkloads`. */
 export interface GroveWorkloadsArgs {
   /** Kubernetes provider of the target cluster. */
@@ -55,6 +86,17 @@ export interface GroveWorkloadsArgs {
    * @default false
    */
   readonly skipAwait?: boolean;
+  /**
+   * How long `pulumi up` waits for each PodCliqueSet to have all its replicas available (Grove's status).
+   * @default 3600
+   */
+  readonly readyTimeoutSeconds?: number;
+  /**
+   * Resolves when the update is safe to apply (the program's update-safety check); the objects are applied
+   * only then.
+   * @default - applied without waiting
+   */
+  readonly safeToApply?: pulumi.Output<unknown>;
 }
 
 /**
@@ -71,9 +113,12 @@ export class GroveWorkloads extends pulumi.ComponentResource {
   constructor(name: string, args: GroveWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
     const objects = synthObjects(args.app);
-    this.objects = [...(args.createNamespaces ?? true ? missingNamespaces(objects) : []), ...objects];
+    const timeout = args.readyTimeoutSeconds ?? DEFAULT_WORKLOAD_READY_TIMEOUT_SECONDS;
+    this.objects = [...(args.createNamespaces ?? true ? missingNamespaces(objects) : []), ...objects]
+      .map(o => (args.skipAwait ?? false) ? o : awaitedPodCliqueSet(o, timeout));
+    const objs = [...this.objects];
     this.configGroup = new k8s.yaml.v2.ConfigGroup(`${name}-objects`, {
-      objs: [...this.objects],
+      objs: args.safeToApply === undefined ? objs : args.safeToApply.apply(() => objs),
       skipAwait: args.skipAwait ?? false,
     }, { parent: this, provider: args.provider });
 

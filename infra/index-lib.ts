@@ -5,6 +5,9 @@
  * (`infra/index.ts`), which runs on import.
  */
 export * from './aks-cluster';
+export * from './aks-access';
+export * from './aks-maintenance';
+export * from './kubelogin';
 export * from './gpu-node-pool';
 export * from './gpu-operator';
 export * from './network-operator';
@@ -12,6 +15,10 @@ export * from './kai-queue';
 export * from './kai-scheduler';
 export * from './grove-operator';
 export * from './grove-workloads';
+export * from './app-services';
+export * from './update-guard';
+export * from './stack-provides';
+export * from './stack-secrets';
 export * from './capacity';
 export * from './errors';
 export * from './versions';

@@ -6,9 +6,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { APPS } from './apps';
 import { loadStackConfig } from './config';
+import { loadStackSecrets } from './stack-secrets';
 import { chartVersions, runProgram } from './program';
 
-const stack = runProgram(loadStackConfig(APPS), APPS);
+const stack = runProgram(loadStackConfig(APPS), APPS, pulumi.getStack(), loadStackSecrets());
 
 /** `aks` or `platform`. */
 export const mode = stack.mode;
@@ -27,3 +28,10 @@ export const charts = chartVersions();
 export const topologyName = stack.grove.topologyName;
 /** The apps deployed, and the GPU nodes each needs at minimum and at most. */
 export const apps = stack.capacity;
+/** What the stack provides that workloads may reference: CRDs, Secrets with their keys, claims, KAI queues. */
+export const provides = stack.provides;
+/**
+ * What this run applied, read back by the next run's update-safety check. Written only once the check passed, so a
+ * refused update leaves the record of the last good deployment in place.
+ */
+export const deployed = stack.updateChecked.apply(() => stack.deployed);

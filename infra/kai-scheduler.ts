@@ -53,6 +53,47 @@ export interface KaiSchedulerArgs {
    * @default 600
    */
   readonly timeoutSeconds?: number;
+  /**
+   * How long the readiness gate waits for the KAI operator to report its Config `Available` (queue controller,
+   * admission and scheduler Deployments available, their webhooks registered).
+   * @default 600
+   */
+  readonly readyTimeoutSeconds?: number;
+  /**
+   * Pass the chart values as a secret output (set it when they come from a secret config key).
+   * @default false
+   */
+  readonly secretValues?: boolean;
+}
+
+/** Name of the cluster-scoped KAI `Config` the chart's config deployer applies and the KAI operator reconciles. */
+export const KAI_CONFIG_NAME = 'kai-config';
+
+/**
+ * The readiness gate of KAI's custom resources: a server-side-apply patch of the `Config` that only sets
+ * Pulumi's await annotations, so Pulumi waits until the operator reports the condition `Available`.
+ *
+ * Why: the Helm release returns once the operator's own Deployment is ready, but the operator creates the queue
+ * controller, the admission service and their fail-closed validating webhooks (`kai-queue-validation-v2`, ...)
+ * only afterwards (NVIDIA/KAI-Scheduler pkg/operator/controller/config_controller.go). The Config's `Available`
+ * condition is true once every operand's Deployments are available (pkg/operator/controller/status_reconciler/
+ * status_reconciler.go, getAvailableCondition; pkg/operator/operands/queue_controller/queue_controller.go,
+ * IsAvailable). The Config exists when the release returns: the chart applies it from a pre-install hook
+ * (deployments/kai-scheduler/templates/kai-config.yaml). pulumi-kubernetes awaits `pulumi.com/waitFor` on patch
+ * resources like on any other (provider/pkg/metadata/overrides.go, ReadyCondition).
+ */
+export function renderKaiReadinessPatch(timeoutSeconds: number): JsonObject {
+  return {
+    apiVersion: 'kai.scheduler/v1',
+    kind: 'Config',
+    metadata: {
+      name: KAI_CONFIG_NAME,
+      annotations: {
+        'pulumi.com/waitFor': 'condition=Available',
+        'pulumi.com/timeoutSeconds': String(timeoutSeconds),
+      },
+    },
+  };
 }
 
 /** The scheduler flags every shard runs with. */
@@ -102,6 +143,7 @@ export function validateKaiSchedulerArgs(args: Omit<KaiSchedulerArgs, 'provider'
     problems.push({ propertyPath: 'namespace', reason: `must be a DNS-1123 label, got ${JSON.stringify(args.namespace)}` });
   }
   problems.push(...integerProblems('timeoutSeconds', args.timeoutSeconds, 60));
+  problems.push(...integerProblems('readyTimeoutSeconds', args.readyTimeoutSeconds, 60));
   problems.push(...validateQueues(args.queues ?? [], { nodePools, defaultQueues: args.defaultQueues ?? true }));
   return problems;
 }
@@ -116,6 +158,8 @@ export class KaiScheduler extends pulumi.ComponentResource {
   public readonly namespace: k8s.core.v1.Namespace;
   /** The Helm release. */
   public readonly release: k8s.helm.v3.Release;
+  /** What every KAI custom resource (SchedulingShard, Queue) depends on: see `renderKaiReadinessPatch`. */
+  public readonly readinessGate: k8s.apiextensions.CustomResourcePatch;
   /** SchedulingShards by node pool. */
   public readonly shards: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
   /** Queues by name. */
@@ -133,13 +177,17 @@ export class KaiScheduler extends pulumi.ComponentResource {
       namespace: this.namespace.metadata.name,
       values: kaiSchedulerValues(args),
       timeoutSeconds: args.timeoutSeconds ?? 600,
+      secretValues: args.secretValues,
     }, childOpts);
+    this.readinessGate = new k8s.apiextensions.CustomResourcePatch(`${name}-ready`,
+      renderKaiReadinessPatch(args.readyTimeoutSeconds ?? 600) as k8s.apiextensions.CustomResourcePatchArgs,
+      { ...childOpts, dependsOn: [this.release] });
 
     const shards: Record<string, k8s.apiextensions.CustomResource> = {};
     for (const pool of args.nodePools ?? []) {
       shards[pool] = new k8s.apiextensions.CustomResource(`${name}-shard-${pool}`,
         renderSchedulingShard(pool, args) as k8s.apiextensions.CustomResourceArgs,
-        { ...childOpts, dependsOn: [this.release] });
+        { ...childOpts, dependsOn: [this.readinessGate] });
     }
     this.shards = shards;
 
@@ -149,7 +197,7 @@ export class KaiScheduler extends pulumi.ComponentResource {
       const shard = q.nodePool === undefined ? undefined : shards[q.nodePool];
       queues[q.name] = new k8s.apiextensions.CustomResource(`${name}-queue-${q.name}`,
         renderQueue(q) as k8s.apiextensions.CustomResourceArgs,
-        { ...childOpts, dependsOn: [this.release, ...(parent ? [parent] : []), ...(shard ? [shard] : [])] });
+        { ...childOpts, dependsOn: [this.readinessGate, ...(parent ? [parent] : []), ...(shard ? [shard] : [])] });
     }
     this.queues = queues;
 

@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ArgProblem, integerProblems, isDnsLabel, throwIfArgProblems } from './private/args';
-import { JsonObject, mergeValues, namespace, pinnedRelease } from './private/helm';
+import { chartValues, JsonObject, mergeValues, namespace, pinnedRelease } from './private/helm';
 import { NETWORK_OPERATOR } from './versions';
 
 const TYPE = 'cdk8s-grove:infra:NetworkOperator';
@@ -43,6 +43,11 @@ export interface NetworkOperatorArgs {
    * @default 900
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Pass the chart values as a secret output (set it when they come from a secret config key).
+   * @default false
+   */
+  readonly secretValues?: boolean;
 }
 
 /** The RDMA device plugins a NicClusterPolicy can run, by their key in its `spec`. */
@@ -121,12 +126,44 @@ export function validateNetworkOperatorArgs(args: Pick<NetworkOperatorArgs, 'nic
   return nicClusterPolicyRdmaResources(args.nicClusterPolicy).problems;
 }
 
-/** The NicClusterPolicy spec used when none is given. */
+/**
+ * The chart values of Azure's recipe (Azure/aks-rdma-infiniband configs/values/network-operator/values.yaml):
+ * Node Feature Discovery, which labels the Mellanox NICs the NicClusterPolicy selects, does not run its workers on
+ * the system pool.
+ */
+export function networkOperatorValues(values: JsonObject | undefined): JsonObject {
+  return mergeValues({
+    nfd: { enabled: true },
+    'node-feature-discovery': {
+      worker: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.azure.com/mode', operator: 'NotIn', values: ['system'] }] }],
+            },
+          },
+        },
+      },
+    },
+  }, values);
+}
+
+/**
+ * The NicClusterPolicy spec used when none is given: Azure's base policy (Azure/aks-rdma-infiniband
+ * configs/nicclusterpolicy/base/nic.yaml): the DOCA driver on nodes with an NVIDIA (Mellanox, PCI vendor 15b3)
+ * NIC, the module blacklist file that avoids the driver's module-load race (Mellanox/doca-driver-build#52), no
+ * forced precompiled driver, one node at a time upgraded with a drain, and the recipe's probes.
+ */
 export function defaultNicClusterPolicy(): JsonObject {
   return {
     ofedDriver: {
       ...DEFAULT_OFED_DRIVER,
-      upgradePolicy: { autoUpgrade: true, maxParallelUpgrades: 1, drain: { enable: true, force: true, deleteEmptyDir: true } },
+      env: [{ name: 'OFED_BLACKLIST_MODULES_FILE', value: '/host/etc/modprobe.d/blacklist-ofed-modules.conf' }],
+      forcePrecompiled: false,
+      upgradePolicy: { autoUpgrade: true, maxParallelUpgrades: 1, drain: { enable: true, force: true, deleteEmptyDir: true, timeoutSeconds: 300 } },
+      startupProbe: { initialDelaySeconds: 10, periodSeconds: 20 },
+      livenessProbe: { initialDelaySeconds: 30, periodSeconds: 30 },
+      readinessProbe: { initialDelaySeconds: 10, periodSeconds: 30 },
     },
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
@@ -169,14 +206,16 @@ export class NetworkOperator extends pulumi.ComponentResource {
       pin: NETWORK_OPERATOR,
       releaseName: 'network-operator',
       namespace: this.namespace.metadata.name,
-      values: mergeValues({ nfd: { enabled: true } }, args.values),
+      values: networkOperatorValues(args.values),
       timeoutSeconds,
+      secretValues: args.secretValues,
     }, childOpts);
     this.nicClusterPolicy = new k8s.apiextensions.CustomResource(`${name}-nic-policy`, {
       apiVersion: 'mellanox.com/v1alpha1',
       kind: 'NicClusterPolicy',
       metadata: { name: 'nic-cluster-policy' },
-      spec: args.nicClusterPolicy ?? defaultNicClusterPolicy(),
+      // From the same config key as the chart values: secret when they are.
+      spec: chartValues(args.nicClusterPolicy ?? defaultNicClusterPolicy(), args.secretValues),
     }, { ...childOpts, dependsOn: [this.release] });
 
     this.registerOutputs({ status: this.release.status });

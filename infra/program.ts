@@ -6,9 +6,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as cdk8s from 'cdk8s';
+import { DEFAULT_OPERATOR_CONFIG } from '../lib/admission';
 import { GroveValidationError, ValidationProblem } from '../lib/errors';
 import { GroveOperatorConfig } from '../lib/grove';
-import { AksCluster } from './aks-cluster';
+import { AksCluster, resolveAksClusterArgs } from './aks-cluster';
 import { AppContext, AppRegistry } from './apps';
 import { capacityProblems, CapacityPool, CapacityReport, capacityReport, rdmaProblems } from './capacity';
 import { stackClusterModel } from './cluster-model';
@@ -22,6 +23,10 @@ import { allQueues, checkWorkloadQueues, leafQueues } from './kai-queue';
 import { KaiScheduler } from './kai-scheduler';
 import { NetworkOperator } from './network-operator';
 import { JsonObject } from './private/helm';
+import { AppServices, StackProvides } from './app-services';
+import { appServiceNamespaces, appServiceProblems, stackProvides } from './stack-provides';
+import { StackSecrets } from './stack-secrets';
+import { DeployedRecord, groveObjects, ignoredChanges, previousDeployment, refusedGroveUpdates, throwIfUnsafeUpdate } from './update-guard';
 import { CHARTS } from './versions';
 
 /** One app of the stack, synthesized. */
@@ -45,6 +50,14 @@ export interface StackResources {
   readonly namespaces: readonly k8s.core.v1.Namespace[];
   readonly workloads: readonly GroveWorkloads[];
   readonly capacity: readonly CapacityReport[];
+  /** The Dynamo CRD, the Hugging Face Secret and the model-cache claims. */
+  readonly appServices: AppServices;
+  /** What the stack provides that workloads may reference (a stack output). */
+  readonly provides: StackProvides;
+  /** What this run applies, recorded for the next run's update-safety check (the stack output `deployed`). */
+  readonly deployed: DeployedRecord;
+  /** Resolves once the update-safety check passed (fails the program otherwise). */
+  readonly updateChecked: pulumi.Output<true>;
 }
 
 /** The pools the capacity check holds workloads against. */
@@ -125,12 +138,21 @@ export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): Ca
   return capacityReport(apps, model);
 }
 
-/** The Kubernetes provider of mode `platform`. */
+/** The Kubernetes provider of mode `platform`. The kubeconfig holds credentials: always passed as a secret. */
 function platformProvider(cfg: StackConfig): k8s.Provider {
+  const kubeconfig = cfg.kubernetes?.kubeconfig;
   return new k8s.Provider('platform-k8s', {
-    kubeconfig: cfg.kubernetes?.kubeconfig,
+    kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
     context: cfg.kubernetes?.context,
   });
+}
+
+/** The settings the program ignores after the cluster is created, by config key. */
+export function createOnlySettings(cfg: StackConfig, stack: string): Record<string, unknown> {
+  if (cfg.mode !== 'aks' || cfg.azure === undefined) {
+    return {};
+  }
+  return { 'azure.systemPool': resolveAksClusterArgs(defaultClusterName(stack), cfg.azure).systemPool };
 }
 
 /**
@@ -141,9 +163,17 @@ function platformProvider(cfg: StackConfig): k8s.Provider {
  * KAI scheduler (shards, queues) → Grove operator (ClusterTopologyBinding) → the apps (after the namespaces they
  * share).
  */
-export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: string = pulumi.getStack()): StackResources {
+export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: string = pulumi.getStack(), secrets?: StackSecrets,
+  previous?: pulumi.Output<DeployedRecord | undefined>): StackResources {
   const apps = synthesizeApps(cfg, registry, stack);
   const capacity = preflight(cfg, apps);
+  throwIfPreflightProblems('the apps need something the stack does not provide', appServiceProblems(cfg, apps, secrets));
+  const deployed: DeployedRecord = {
+    apps: Object.fromEntries(apps.map(a => [a.name, groveObjects(a.objects)])),
+    createOnly: createOnlySettings(cfg, stack),
+  };
+  // Update safety: compared with what the last `pulumi up` applied, before anything is changed.
+  const updateChecked = checkUpdate(cfg, stack, deployed, previous ?? previousDeployment());
 
   let cluster: AksCluster | undefined;
   const gpuPools: GpuNodePool[] = [];
@@ -171,6 +201,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
       provider,
       nicClusterPolicy: ops.networkOperator?.nicClusterPolicy,
       values: ops.networkOperator?.values,
+      secretValues: secrets?.secretKeys.includes('operators'),
     }, { dependsOn: after });
     after = [networkOperator];
   }
@@ -181,6 +212,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
       withNetworkOperator: networkOperator !== undefined,
       toolkit: ops.gpuOperator?.toolkit,
       values: ops.gpuOperator?.values,
+      secretValues: secrets?.secretKeys.includes('operators'),
     }, { dependsOn: after });
     after = [gpuOperator];
   }
@@ -193,12 +225,14 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
     stalenessGracePeriod: ops.kai?.stalenessGracePeriod,
     defaultQueues: ops.kai?.defaultQueues,
     values: ops.kai?.values,
+    secretValues: secrets?.secretKeys.includes('operators'),
   }, { dependsOn: after });
   const grove = new GroveOperator('grove', {
     provider,
     topologyAwareScheduling: ops.grove?.topologyAwareScheduling,
     topology: ops.grove?.topology,
     values: ops.grove?.values,
+    secretValues: secrets?.secretKeys.includes('operators'),
   }, { dependsOn: [kai] });
   // One Namespace per namespace the apps use and none defines, shared by the apps: if each app's ConfigGroup
   // declared it, a second app in the namespace would fail to create it (AlreadyExists), and removing either app
@@ -206,10 +240,50 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
   const namespaces = missingNamespaces(apps.flatMap(a => a.objects))
     .map(ns => (ns.metadata as { name: string }).name)
     .map(name => new k8s.core.v1.Namespace(`ns-${name}`, { metadata: { name } }, { provider }));
-  const workloads = apps.map(a => new GroveWorkloads(`app-${a.name}`, { provider, app: a.app, createNamespaces: false },
-    { dependsOn: [grove, kai, ...namespaces] }));
+  const services = appServiceNamespaces(cfg, apps);
+  const appServices = new AppServices('app-services', {
+    provider,
+    secretNamespaces: services.secret,
+    claimNamespaces: services.claim,
+    huggingFaceToken: secrets?.huggingFaceToken,
+    secret: cfg.workloads.huggingFaceTokenSecret,
+    modelCache: cfg.workloads.modelCache,
+    aks: cfg.mode === 'aks',
+    namespaces,
+  });
+  // Every PodCliqueSet after the gates of the operators that judge it (Grove's webhooks, KAI's queue webhook and
+  // queues) and after what its pods reference (Secret, claim, the Dynamo CRD).
+  const workloads = apps.map(a => new GroveWorkloads(`app-${a.name}`, {
+    provider,
+    app: a.app,
+    createNamespaces: false,
+    readyTimeoutSeconds: cfg.workloads.readyTimeoutSeconds,
+    safeToApply: updateChecked,
+  }, { dependsOn: [grove.readinessGate, ...(grove.topology ? [grove.topology] : []), kai, ...namespaces, appServices] }));
 
-  return { mode: cfg.mode, cluster, gpuPools, provider, networkOperator, gpuOperator, kai, grove, namespaces, workloads, capacity };
+  return {
+    mode: cfg.mode, cluster, gpuPools, provider, networkOperator, gpuOperator, kai, grove, namespaces, workloads, capacity,
+    appServices, provides: stackProvides(cfg, apps), deployed, updateChecked,
+  };
+}
+
+/**
+ * The update-safety check: resolves when applying `deployed` over the previous deployment is safe; rejects with a
+ * `StackPreflightError` (which fails `pulumi preview` and `pulumi up`) when Grove would refuse a change or a
+ * create-only setting changed. The workloads are applied only once it resolves.
+ */
+export function checkUpdate(cfg: StackConfig, stack: string, deployed: DeployedRecord,
+  previous: pulumi.Output<DeployedRecord | undefined>): pulumi.Output<true> {
+  return previous.apply(prev => {
+    throwIfUnsafeUpdate([
+      ...ignoredChanges(prev, deployed.createOnly, `Pulumi.${stack}.yaml`),
+      ...refusedGroveUpdates(prev, deployed.apps, {
+        ...DEFAULT_OPERATOR_CONFIG,
+        topologyAwareScheduling: cfg.operators.grove?.topologyAwareScheduling ?? false,
+      }),
+    ]);
+    return true as const;
+  });
 }
 
 /** The chart versions the stack installs (a stack output, so `pulumi stack output` shows what runs). */

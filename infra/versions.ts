@@ -60,6 +60,37 @@ export const GROVE: ChartPin = {
  */
 export const GPU_NODE_OS_SKU = 'Ubuntu2204';
 
+/**
+ * Kubernetes version of new clusters, pinned so `GPU_NODE_OS_SKU` stays supported (Ubuntu2204 runs on AKS
+ * Kubernetes 1.25 to 1.36) and a new cluster does not silently get whatever AKS defaults to that day.
+ */
+export const KUBERNETES_VERSION = '1.33';
+
+/**
+ * NVIDIA Dynamo, whose runtime images the example apps run (`nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.0`). The
+ * stack installs only the CRD its Kubernetes discovery backend writes to (`DynamoWorkerMetadata`), rendered from
+ * ai-dynamo/dynamo `deploy/helm/charts/platform/components/operator/crds/nvidia.com_dynamoworkermetadatas.yaml`;
+ * the Dynamo operator is not needed, because the apps are PodCliqueSets, not DynamoGraphDeployments.
+ */
+export const DYNAMO = {
+  version: '1.3.0',
+  /** The chart the CRD ships in at that version (for reference; the CRD is rendered, not the chart). */
+  chart: 'https://helm.ngc.nvidia.com/nvidia/ai-dynamo/charts/dynamo-platform-1.3.0.tgz',
+} as const;
+
+/**
+ * The versions that work together, one row per component: what is installed, and the least version the others
+ * need of it (with where that requirement comes from).
+ */
+export const COMPATIBILITY_MATRIX: readonly { component: string; installed: string; requires: string; source: string }[] = [
+  { component: 'Grove', installed: GROVE.version, requires: 'Dynamo 1.x: Grove >= v0.1.0-alpha.6; ClusterTopologyBinding: >= v0.1.0-alpha.9', source: 'ai-dynamo/dynamo docs installation-guide.md (compatibility matrix); Grove CHANGELOG' },
+  { component: 'KAI scheduler', installed: KAI_SCHEDULER.version, requires: 'Dynamo 1.x: KAI >= v0.13.0; Grove topology-aware scheduling: KAI >= v0.15.2', source: 'ai-dynamo/dynamo docs installation-guide.md; ai-dynamo/grove docs/installation.md' },
+  { component: 'GPU Operator', installed: GPU_OPERATOR.version, requires: 'paired with Network Operator v26.4.0 on ND-series pools with gpuProfile.driver None', source: 'Azure/aks-rdma-infiniband tests/setup-infra/deploy-aks.sh' },
+  { component: 'Network Operator', installed: NETWORK_OPERATOR.version, requires: 'NicClusterPolicy DOCA driver doca3.2.0-25.10-1.2.8.0-2 on Ubuntu 22.04', source: 'Azure/aks-rdma-infiniband configs/nicclusterpolicy/base/nic.yaml' },
+  { component: 'Dynamo', installed: DYNAMO.version, requires: 'the dynamo-platform 1.3.0 chart bundles KAI v0.13.4 and Grove v0.1.0-alpha.8; both are older than what this stack installs and within Dynamo\'s minimums', source: 'ai-dynamo/dynamo deploy/helm/charts/platform/Chart.yaml' },
+  { component: 'AKS', installed: `Kubernetes ${KUBERNETES_VERSION}, ${GPU_NODE_OS_SKU}`, requires: 'Ubuntu2204 node images exist for Kubernetes 1.25 to 1.36', source: 'azure-aks-docs articles/aks/cluster-configuration.md (OS SKU table)' },
+];
+
 /** Why these versions go together. Shown in the README and checked by the tests. */
 export const COMPATIBILITY = {
   /** Grove's topology-aware scheduling needs at least this KAI version. */
@@ -68,6 +99,11 @@ export const COMPATIBILITY = {
   minKaiForGrovePodGroups: 'v0.15.0',
   /** The CRD set in `imports/` (ClusterTopologyBinding needs Grove >= alpha.9). */
   minGroveForClusterTopologyBinding: 'v0.1.0-alpha.9',
+  /** Dynamo 1.x needs at least these (Dynamo installation guide, compatibility matrix). */
+  minGroveForDynamo: 'v0.1.0-alpha.6',
+  minKaiForDynamo: 'v0.13.0',
+  /** The newest Kubernetes minor AKS builds Ubuntu2204 node images for. */
+  maxKubernetesForUbuntu2204: '1.36',
   notes: [
     'GPU Operator v26.3.3 with Network Operator v26.4.0 is the pair used by the Azure AKS RDMA test setup.',
     'KAI v0.17.0 >= v0.15.2, so Grove topology-aware scheduling and Grove-created PodGroups both work.',

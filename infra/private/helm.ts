@@ -43,6 +43,13 @@ export interface PinnedReleaseArgs {
   readonly namespace: pulumi.Input<string>;
   readonly values: JsonObject;
   readonly timeoutSeconds: number;
+  /** Pass the values as a secret output (they come from a secret config key). */
+  readonly secretValues?: boolean;
+}
+
+/** Chart values as given, or as a secret output when they hold secrets. */
+export function chartValues(values: JsonObject, secret: boolean | undefined): pulumi.Input<JsonObject> {
+  return secret ? pulumi.secret(values) as pulumi.Input<JsonObject> : values;
 }
 
 /**
@@ -57,7 +64,7 @@ export function pinnedRelease(resourceName: string, a: PinnedReleaseArgs, opts: 
     repositoryOpts: a.pin.repo === undefined ? undefined : { repo: a.pin.repo },
     namespace: a.namespace,
     createNamespace: false,
-    values: a.values,
+    values: chartValues(a.values, a.secretValues),
     timeout: a.timeoutSeconds,
     skipAwait: false,
     reuseValues: false,

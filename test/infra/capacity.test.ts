@@ -6,7 +6,7 @@ import { parseStackConfig } from '../../infra/config';
 import { StackPreflightError } from '../../infra/errors';
 import { preflight, runProgram, synthesizeApps } from '../../infra/program';
 import { tinyApp, TinyOptions, tinyPodCliqueSet } from './fixtures';
-import { installMocks, projectConfig, readStackFile } from './harness';
+import { installMocks, projectConfig, readStackFile, testSecrets } from './harness';
 
 const H100 = 'Standard_ND96isr_H100_v5';
 /** The dev stack's pool: at most 2 H100 nodes, in KAI shard h100. */
@@ -183,7 +183,7 @@ async function stopsWith(patch: (raw: Record<string, any>) => void, registry: Ap
   const cfg = parseStackConfig(devConfig(patch), registry, 'dev');
   let error: unknown;
   try {
-    runProgram(cfg, registry, 'dev');
+    runProgram(cfg, registry, 'dev', testSecrets());
   } catch (e) {
     error = e;
   }

@@ -2,7 +2,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as cdk8s from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
-import { AksCluster, setKubeloginMode } from '../../infra/aks-cluster';
+import { AksCluster } from '../../infra/aks-cluster';
+import { setKubeloginMode } from '../../infra/kubelogin';
 import { GpuNodePool } from '../../infra/gpu-node-pool';
 import { GpuOperator } from '../../infra/gpu-operator';
 import { AKS_GPU_TOPOLOGY_LEVELS, GroveOperator } from '../../infra/grove-operator';
@@ -86,7 +87,7 @@ describe('AksCluster', () => {
   test('kubeconfig: a secret output from the user credentials, switched to non-interactive kubelogin, feeding the provider', async () => {
     const cluster = new AksCluster('c', args);
     await settle();
-    expect(rec.calls.map(c => [c.token, c.inputs])).toEqual([[
+    expect(rec.calls.filter(c => c.token !== 'azure-native:authorization:getClientConfig').map(c => [c.token, c.inputs])).toEqual([[
       'azure-native:containerservice:listManagedClusterUserCredentials',
       { resourceGroupName: 'rg-test', resourceName: 'c', format: 'exec' },
     ]]);
@@ -280,7 +281,9 @@ describe('KaiScheduler', () => {
       apiVersion: 'kai.scheduler/v1', kind: 'SchedulingShard', metadata: { name: 'h100' },
       spec: { partitionLabelValue: 'h100', args: { 'default-staleness-grace-period': '-1s' }, placementStrategy: { gpu: 'binpack', cpu: 'binpack' } },
     });
-    expect(shard.dependsOn).toEqual(['kai-release']);
+    // After KAI's readiness gate (the operator reports its Config Available), which comes after the release.
+    expect(shard.dependsOn).toEqual(['kai-ready']);
+    expect(rec.named('kai-ready').dependsOn).toEqual(['kai-release']);
 
     const parent = rec.named('kai-queue-h100');
     expect(parent.inputs).toEqual({
@@ -298,7 +301,7 @@ describe('KaiScheduler', () => {
     const leaf = rec.named('kai-queue-inference');
     expect(leaf.inputs.spec.parentQueue).toBe('h100');
     expect(leaf.inputs.spec.resources.gpu).toEqual({ quota: 16, limit: -1, overQuotaWeight: 1 });
-    expect([...leaf.dependsOn].sort()).toEqual(['kai-queue-h100', 'kai-release', 'kai-shard-h100']);
+    expect([...leaf.dependsOn].sort()).toEqual(['kai-queue-h100', 'kai-ready', 'kai-shard-h100']);
   });
 
   test('fails for queues of an unknown node pool, a reserved shard name and a bad grace period', () => {

@@ -36,6 +36,49 @@ export interface RecordedResource {
   readonly provider?: string;
   /** The `ignoreChanges` option. */
   readonly ignoreChanges: readonly string[];
+  /** The inputs as sent to the engine (secrets still wrapped in their envelopes). */
+  readonly rawInputs: unknown;
+}
+
+/** The outputs of the stack's previous deployment, as the program's `StackReference` to itself reads them. */
+let previousOutputs: Record<string, unknown> = {};
+
+/** Sets what the program reads back as its previous deployment (`{}`: never deployed). */
+export function setPreviousOutputs(outputs: Record<string, unknown>): void {
+  previousOutputs = outputs;
+}
+
+/** The principal the mocked `getClientConfig` reports. */
+export const FAKE_CLIENT = {
+  clientId: '11111111-1111-1111-1111-111111111111',
+  objectId: '22222222-2222-2222-2222-222222222222',
+  subscriptionId: '33333333-3333-3333-3333-333333333333',
+  tenantId: '00000000-0000-0000-0000-000000000000',
+};
+
+/** The signature key and value of a serialized secret (Pulumi's property serialization). */
+const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/**
+ * The paths in a serialized value where `needle` occurs in plaintext, i.e. outside any secret envelope (strings
+ * that contain it, also inside JSON or base64 text).
+ */
+export function plaintextOccurrences(value: unknown, needle: string, at = '$'): string[] {
+  if (value && typeof value === 'object' && !Array.isArray(value) && (value as any)[SECRET_SIG_KEY] === SECRET_SIG) {
+    return [];
+  }
+  if (typeof value === 'string') {
+    const b64 = Buffer.from(needle, 'utf8').toString('base64');
+    return value.includes(needle) || value.includes(b64) ? [at] : [];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => plaintextOccurrences(v, needle, `${at}[${i}]`));
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [...(k.includes(needle) ? [`${at}.<key>`] : []), ...plaintextOccurrences(v, needle, `${at}.${k}`)]);
+  }
+  return [];
 }
 
 /** A fake AKS user kubeconfig, as `listManagedClusterUserCredentials` returns it (exec with kubelogin device code). */
@@ -74,6 +117,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
       return { ...inputs, name: inputs.agentPoolName ?? name };
     case 'kubernetes:helm.sh/v3:Release':
       return { ...inputs, status: { status: 'deployed', version: inputs.version } };
+    case 'pulumi:pulumi:StackReference':
+      return { name: inputs.name, outputs: JSON.parse(JSON.stringify(previousOutputs)), secretOutputNames: [] };
     default:
       return { ...inputs };
   }
@@ -83,12 +128,15 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 export class Recorder {
   public readonly resources: RecordedResource[] = [];
   public readonly calls: pulumi.runtime.MockCallArgs[] = [];
+  /** Outputs registered for resources (the stack's outputs among them), as sent to the engine. */
+  public readonly outputs: { urn: string; raw: unknown }[] = [];
 
   /** A copy of what is recorded now, unaffected by later runs. */
   public copy(): Recorder {
     const c = new Recorder();
     c.resources.push(...this.resources);
     c.calls.push(...this.calls);
+    c.outputs.push(...this.outputs);
     return c;
   }
 
@@ -96,6 +144,7 @@ export class Recorder {
   public reset(): void {
     this.resources.length = 0;
     this.calls.length = 0;
+    this.outputs.length = 0;
   }
 
   /** All resources of a type token. */
@@ -171,12 +220,15 @@ export async function installMocks(stack = 'dev', preview = false): Promise<Reco
     }),
     call: (args: pulumi.runtime.MockCallArgs) => {
       recorder.calls.push(args);
+      if (args.token === 'azure-native:authorization:getClientConfig') {
+        return { ...FAKE_CLIENT };
+      }
       if (args.token === 'azure-native:containerservice:listManagedClusterUserCredentials') {
         return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(FAKE_AKS_KUBECONFIG, 'utf8').toString('base64') }] };
       }
       throw new Error(`unexpected invoke ${args.token}`);
     },
-  }, PROJECT, stack, preview);
+  }, PROJECT, stack, preview, 'organization');
 
   const monitor = pulumi.runtime.getMonitor() as any;
   const register = monitor.registerResource.bind(monitor);
@@ -201,10 +253,16 @@ export async function installMocks(stack = 'dev', preview = false): Promise<Reco
           inputDependencies: [...new Set([...inputDeps].map(nameOfUrn))],
           provider: provider ? nameOfUrn(provider.split('::').slice(0, -1).join('::')) : undefined,
           ignoreChanges: req.getIgnorechangesList(),
+          rawInputs: req.getObject()?.toJavaScript(),
         });
       }
       callback(err, resp);
     });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: any) => {
+    recorder.outputs.push({ urn: req.getUrn(), raw: req.getOutputs()?.toJavaScript() });
+    registerOutputs(req, callback);
   };
   installed = true;
   return recorder;
@@ -241,9 +299,20 @@ export function projectConfig(config: Record<string, unknown>): Record<string, u
  * Feeds a stack's config to the mocked runtime the way the Pulumi CLI does: every value a string, objects
  * and lists as JSON.
  */
-export function setStackConfig(config: Record<string, unknown>): void {
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config)
-    .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+export function setStackConfig(config: Record<string, unknown>, secrets: Record<string, unknown> = KNOWN_SECRETS): void {
+  const all = { ...config, ...secrets };
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(all)
+    .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])), Object.keys(secrets));
+}
+
+/** The Hugging Face token the tests set as a secret; it must never appear in plaintext in what the engine sees. */
+export const KNOWN_HF_TOKEN = 'hf_KnownTestTokenThatMustStaySecret0123';
+/** The secret config keys (full keys) every program test sets, as `pulumi config set --secret` would. */
+export const KNOWN_SECRETS: Record<string, unknown> = { [`${PROJECT}:huggingFaceToken`]: KNOWN_HF_TOKEN };
+
+/** What `loadStackSecrets` returns for `KNOWN_SECRETS`, for tests that call `runProgram` directly. */
+export function testSecrets(): { huggingFaceToken: pulumi.Output<string>; secretKeys: string[] } {
+  return { huggingFaceToken: pulumi.secret(KNOWN_HF_TOKEN), secretKeys: ['huggingFaceToken'] };
 }
 
 /**
@@ -256,6 +325,7 @@ const SHARED_MODULES = [
   '@pulumi/kubernetes',
   '@pulumi/azure-native/containerservice',
   '@pulumi/azure-native/resources',
+  '@pulumi/azure-native/authorization',
   'cdk8s',
   'constructs',
   'yaml',
@@ -278,6 +348,15 @@ const SHARED_MODULES = [
   '@pulumi/azure-native/containerservice/managedCluster',
   '@pulumi/azure-native/containerservice/agentPool',
   '@pulumi/azure-native/containerservice/listManagedClusterUserCredentials',
+  '@pulumi/azure-native/containerservice/maintenanceConfiguration',
+  '@pulumi/azure-native/authorization/roleAssignment',
+  '@pulumi/azure-native/authorization/getClientConfig',
+  '@pulumi/kubernetes/apiextensions/customResourcePatch',
+  '@pulumi/kubernetes/apiextensions/v1/customResourceDefinition',
+  '@pulumi/kubernetes/core/v1/secret',
+  '@pulumi/kubernetes/core/v1/persistentVolumeClaim',
+  path.resolve(__dirname, '..', '..', 'lib', 'admission'),
+  path.resolve(__dirname, '..', '..', 'lib', 'cli', 'diff'),
 ];
 
 /**

@@ -7,7 +7,7 @@ import { StackPreflightError } from '../../infra/errors';
 import { preflight, runProgram, synthesizeApps } from '../../infra/program';
 import { CHARTS, GPU_OPERATOR, GROVE, KAI_SCHEDULER } from '../../infra/versions';
 import { SHARED_IB_POLICY, SRIOV_IB_POLICY, tinyApp, TINY_REGISTRY } from './fixtures';
-import { importProgram, INFRA_DIR, installMocks, projectConfig, readStackFile, Recorder, setStackConfig, settle, valueOf } from './harness';
+import { importProgram, INFRA_DIR, installMocks, projectConfig, readStackFile, Recorder, setStackConfig, settle, testSecrets, valueOf } from './harness';
 
 let rec: Recorder;
 beforeEach(async () => {
@@ -29,7 +29,7 @@ function registryWith(extra: AppRegistry = TINY_REGISTRY): AppRegistry {
 /** Runs the program for a stack file (patched), with the real registry plus the tiny app (or `extra`). */
 async function run(stack: string, patch: (raw: Record<string, any>) => void = () => undefined, extra?: AppRegistry) {
   const registry = registryWith(extra);
-  const resources = runProgram(parseStackConfig(stackConfig(stack, patch), registry, stack), registry, stack);
+  const resources = runProgram(parseStackConfig(stackConfig(stack, patch), registry, stack), registry, stack, testSecrets());
   await settle();
   return resources;
 }
@@ -364,7 +364,7 @@ describe('runProgram, mode platform', () => {
 describe('preflight: nothing is declared when a workload can never run', () => {
   function preflightError(stack: string, patch: (raw: Record<string, any>) => void, registry: AppRegistry): StackPreflightError {
     try {
-      runProgram(parseStackConfig(stackConfig(stack, patch), registryWith(registry), stack), registryWith(registry), stack);
+      runProgram(parseStackConfig(stackConfig(stack, patch), registryWith(registry), stack), registryWith(registry), stack, testSecrets());
     } catch (e) {
       expect(rec.resources).toEqual([]);
       if (e instanceof StackPreflightError) {
