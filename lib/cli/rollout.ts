@@ -3,13 +3,14 @@
  * planner is lib/rollout; this file reads the inputs and prints).
  */
 import { OperatorConfig } from '../admission';
+import { ClusterModel } from '../cluster';
 import { formatRolloutMermaid, formatRolloutText, planRollout, RolloutReport } from '../rollout';
 import { groveApiOf, HELP_OPTION, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { OPERATOR_OPTIONS, operatorConfigFromArgs } from './config';
 import { LoadedInput, loadInputs } from './input';
 import { Io, toJson } from './output';
-import { parsePoolFlag, PlanPool, readPoolsFile } from './plan';
+import { parsePoolFlag, poolsModel, readClusterFile, readPoolsFile } from './plan';
 
 /** Options of `rolloutObjects`. */
 export interface RolloutCommandOptions {
@@ -18,10 +19,10 @@ export interface RolloutCommandOptions {
   /** The operator configuration UPDATE admission runs with. */
   readonly operatorConfig: OperatorConfig;
   /**
-   * GPU node pools to check each step against.
+   * The cluster model to check each step against (`--pool`/`--pools`/`--cluster`, built as `plan` builds it).
    * @default - no capacity check
    */
-  readonly pools?: readonly PlanPool[];
+  readonly cluster?: ClusterModel;
 }
 
 /** Plans the update from OLD to NEW. Pure. */
@@ -30,7 +31,7 @@ export function rolloutObjects(oldInput: LoadedInput, newInput: LoadedInput, opt
   const report = planRollout(oldInput.objects.map(o => o.object), newInput.objects.map(o => o.object), {
     groveApi: options.groveApi,
     operatorConfig: options.operatorConfig,
-    ...(options.pools && options.pools.length > 0 ? { pools: options.pools } : {}),
+    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
   });
   return { ...report, ok: report.ok && problems.length === 0, problems };
 }
@@ -51,12 +52,17 @@ template's priorityClassName changed), the plan of PodCliqueSet replica 0 under 
   OnDelete         nothing until you delete pods
 For every step and sub-step: pods and GPUs down, serving capacity on the old and on the new version in
 complete units (minAvailable of every component; the rest of a version's pods are stranded) and, with
---pool, whether the new pods fit on what the cluster has free. Refusals and stalls are reported.
+a cluster, whether the new pods fit on what the cluster has free (everything else running and the pods
+that stay up placed first), judged as plan judges them: KAI node pool, taints and tolerations, node
+selector and affinity, CPU, memory, GPUs, extended resources and pods per node. The cluster is given as
+for plan: --cluster FILE, or --pool SKU=NODES / --pool NAME:SKU=NODES / --pools FILE (pools as a
+GpuNodePool creates them). Refusals and stalls are reported.
 Exit status: 0 when every update runs to its end, 1 when one is refused or would stall, 2 bad usage.`,
   options: [
     formatOption(['text', 'json', 'mermaid']),
     { name: 'pool', kind: 'list', valueName: '[NAME:]SKU=NODES', description: 'a GPU node pool to check each step against' },
     { name: 'pools', kind: 'value', valueName: 'FILE', description: 'YAML file with a list of pools ({name, sku, nodes})' },
+    { name: 'cluster', kind: 'value', valueName: 'FILE', description: 'YAML cluster model (pools, labels, taints, allocatable), as for plan' },
     ...OPERATOR_OPTIONS,
     HELP_OPTION,
   ],
@@ -71,8 +77,13 @@ Exit status: 0 when every update runs to its end, 1 when one is refused or would
     const pools = (args.lists.get('pool') ?? []).map(parsePoolFlag);
     const poolsFile = args.values.get('pools');
     if (poolsFile !== undefined) pools.push(...readPoolsFile(poolsFile, io));
+    const clusterFile = args.values.get('cluster');
+    if (clusterFile !== undefined && pools.length > 0) {
+      throw new UsageError('give either --cluster FILE or --pool/--pools, not both');
+    }
+    const cluster = clusterFile !== undefined ? readClusterFile(clusterFile, io) : pools.length > 0 ? poolsModel(pools) : undefined;
     const report = rolloutObjects(loadInputs([oldPath], io), loadInputs([newPath], io), {
-      groveApi: groveApiOf(args), operatorConfig: operatorConfigFromArgs(args, io), pools,
+      groveApi: groveApiOf(args), operatorConfig: operatorConfigFromArgs(args, io), ...(cluster === undefined ? {} : { cluster }),
     });
     const format = args.values.get('format') ?? 'text';
     if (format === 'json') {

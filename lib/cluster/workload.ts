@@ -107,19 +107,15 @@ export function readWorkload(pcs: unknown, options: { kaiNodePoolLabelKey?: stri
   const key = options.kaiNodePoolLabelKey ?? KAI_NODE_POOL_LABEL_KEY;
   const rawCliques: any[] = Array.isArray(obj.spec?.template?.cliques) ? obj.spec.template.cliques : [];
   const podOf = new Map(rawCliques.map(c => [c?.name as string, readPodSpec(c?.spec?.podSpec)]));
-  const cliqueLabels = new Map(rawCliques.map(c => [c?.name as string, (c?.labels ?? {}) as Record<string, string>]));
-  const kai = rawCliques.some(c => c?.spec?.podSpec?.schedulerName === 'kai-scheduler');
-  const pcsShard = obj.metadata?.labels?.[key] as string | undefined;
   const convert = (g: PodGang): SimGang => {
     const pods: SimPod[] = g.pods.map(p => ({ name: p.name, gang: g.name, podClique: p.podClique, clique: p.clique, ...(podOf.get(p.clique) as PodReqs) }));
-    const firstLabel = g.pods.map(p => cliqueLabels.get(p.clique)?.[key]).find(v => v !== undefined);
-    const shardValue = pcsShard ?? firstLabel;
+    const shard = gangShard(obj, g.pods.map(p => p.clique), key);
     return {
       name: g.name,
       kind: g.kind,
       podCliqueSet: g.podCliqueSet,
       ...(g.baseGang === undefined ? {} : { baseGang: g.baseGang }),
-      ...(kai ? { shard: shardValue === undefined || shardValue === '' ? null : shardValue } : {}),
+      ...(shard === undefined ? {} : { shard }),
       root: gangUnit(info, gangs, g, pods),
       pods,
     };
@@ -128,6 +124,19 @@ export function readWorkload(pcs: unknown, options: { kaiNodePoolLabelKey?: stri
 }
 
 type PodReqs = Pick<SimPod, 'requests' | 'nodeSelector' | 'affinity' | 'tolerations'>;
+
+/**
+ * The KAI shard of a gang of `pcs` made of pods of `cliques` (clique template names): the PodCliqueSet's node-pool
+ * label, else the first such clique label; null for the default shard; undefined when KAI does not schedule the set.
+ */
+export function gangShard(pcs: unknown, cliques: readonly string[], labelKey: string = KAI_NODE_POOL_LABEL_KEY): string | null | undefined {
+  const obj = (pcs ?? {}) as Record<string, any>;
+  const rawCliques: any[] = Array.isArray(obj.spec?.template?.cliques) ? obj.spec.template.cliques : [];
+  if (!rawCliques.some(c => c?.spec?.podSpec?.schedulerName === 'kai-scheduler')) return undefined;
+  const cliqueLabels = new Map(rawCliques.map(c => [c?.name as string, (c?.labels ?? {}) as Record<string, string>]));
+  const value = (obj.metadata?.labels?.[labelKey] as string | undefined) ?? cliques.map(c => cliqueLabels.get(c)?.[labelKey]).find(v => v !== undefined);
+  return value === undefined || value === '' ? null : value;
+}
 
 /** The scheduling requirements of a pod spec. */
 export function readPodSpec(podSpec: any): PodReqs {

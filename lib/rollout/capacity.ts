@@ -6,13 +6,31 @@
  * units of {1, 1, 2}, ten per replica), so nothing is stranded before and after the update. Components the update
  * does not touch serve both versions. Pure.
  */
-import { GangPod } from '../catalog';
-import { ClusterCapacity, fitsFreeCapacity } from './cluster-fit';
+import { SimPod } from '../cluster';
+import { ClusterCapacity, FitVerdict, fitsFreeCapacity, PodGroup } from './cluster-fit';
 import { RawStep } from './coherent';
 import { Counts, RolloutComponent, RolloutStep, Serving, SubStep } from './types';
 
 /** Pods of one unit of each component, for the fit check. */
-export type UnitPods = ReadonlyMap<string, readonly GangPod[]>;
+export type UnitPods = ReadonlyMap<string, readonly SimPod[]>;
+
+/** The pods of one version of a PodCliqueSet, with who owns them and the KAI shard that judges them. */
+export interface VersionPods {
+  /** `<namespace>/<name> (old)` or `(new)`, for messages. */
+  readonly owner: string;
+  /**
+   * The KAI shard.
+   * @default - not scheduled by KAI
+   */
+  readonly shard?: string | null;
+  readonly unitPods: UnitPods;
+}
+
+/** `n` units of `pods` as a pod group of `version`. */
+export function unitsOf(version: VersionPods, component: string, n: number): PodGroup {
+  const one = version.unitPods.get(component) ?? [];
+  return { owner: version.owner, ...(version.shard === undefined ? {} : { shard: version.shard }), pods: Array.from({ length: n }, () => one).flat() };
+}
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -57,12 +75,12 @@ export interface AnnotateOptions {
    * Pods of one unit of each component on the new version (needed with `cluster`).
    * @default - no fit check
    */
-  readonly unitPods?: UnitPods;
+  readonly newPods?: VersionPods;
   /**
-   * Pods of one unit on the old version (GPU requests may differ).
-   * @default - `unitPods`
+   * Pods of one unit on the old version (requests, tolerations and selectors may differ).
+   * @default - `newPods`
    */
-  readonly oldUnitPods?: UnitPods;
+  readonly oldPods?: VersionPods;
 }
 
 /** Adds pods and GPUs down, serving capacity and (with a cluster) the fit verdict to every step and sub-step. */
@@ -79,8 +97,8 @@ export function annotateSteps(components: readonly RolloutComponent[], raw: read
         gpusDown += n * (c?.gpusPerUnit ?? 0);
       }
       const during = serving(components, rolled, sub.take);
-      const fits = options.cluster && options.unitPods
-        ? subStepFits(components, rolled, sub.take, options.cluster, options.oldUnitPods ?? options.unitPods, options.unitPods) : undefined;
+      const verdict = options.cluster && options.newPods
+        ? subStepFits(components, rolled, sub.take, options.cluster, options.oldPods ?? options.newPods, options.newPods) : undefined;
       for (const [name, n] of Object.entries(sub.take)) rolled[name] = (rolled[name] ?? 0) + n;
       return {
         id: `${s + 1}.${k + 1}`,
@@ -91,7 +109,8 @@ export function annotateSteps(components: readonly RolloutComponent[], raw: read
         podsDown,
         gpusDown,
         serving: during,
-        ...(fits === undefined ? {} : { fits }),
+        ...(verdict === undefined ? {} : { fits: verdict.fits }),
+        ...(verdict?.reason === undefined ? {} : { unfitReason: verdict.reason }),
       };
     });
     const worst = subSteps.reduce((w, x) => (x.serving.old + x.serving.new < w.old + w.new ? x.serving : w), subSteps[0]?.serving ?? serving(components, rolled));
@@ -111,22 +130,18 @@ export function annotateSteps(components: readonly RolloutComponent[], raw: read
 }
 
 /** Pods that keep running during a sub-step (old and already rolled), and the ones it creates, on the cluster's free capacity. */
-function subStepFits(components: readonly RolloutComponent[], rolled: Counts, take: Counts, cluster: ClusterCapacity, oldPods: UnitPods, newPods: UnitPods): boolean {
-  const running: GangPod[] = [];
-  const incoming: GangPod[] = [];
-  const repeat = (out: GangPod[], n: number, pods: readonly GangPod[] | undefined) => {
-    for (let i = 0; i < n; i++) out.push(...(pods ?? []));
-  };
+function subStepFits(components: readonly RolloutComponent[], rolled: Counts, take: Counts, cluster: ClusterCapacity, oldPods: VersionPods, newPods: VersionPods): FitVerdict {
+  const running: PodGroup[] = [];
+  const incoming: PodGroup[] = [];
   for (const c of components) {
     if (!c.inScope) {
-      repeat(running, c.replicas, oldPods.get(c.name));
+      running.push(unitsOf(oldPods, c.name, c.replicas));
       continue;
     }
     const done = rolled[c.name] ?? 0;
     const down = take[c.name] ?? 0;
-    repeat(running, c.replicas - done - down, oldPods.get(c.name));
-    repeat(running, done, newPods.get(c.name));
-    repeat(incoming, down, newPods.get(c.name));
+    running.push(unitsOf(oldPods, c.name, c.replicas - done - down), unitsOf(newPods, c.name, done));
+    incoming.push(unitsOf(newPods, c.name, down));
   }
   return fitsFreeCapacity(cluster, running, incoming);
 }

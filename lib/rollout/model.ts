@@ -5,7 +5,8 @@
 import { defaultPodCliqueSet } from '../admission';
 import { restoreNextFields, withoutNextFields, defaultMaxUnavailable } from '../admission/next';
 import { semanticEqual } from '../admission/json';
-import { GangPod, podGpuRequest } from '../catalog';
+import { podGpuRequest } from '../catalog';
+import { gangShard, KAI_NODE_POOL_LABEL_KEY, readPodSpec, SimPod } from '../cluster';
 import { CliqueInfo, Json, readPcs, record, str } from '../cli/pcs-model';
 import { GroveApi, RolloutComponent, UpdateStrategyName } from './types';
 
@@ -16,8 +17,13 @@ export interface RolloutModel {
   readonly replicas: number;
   readonly strategy: UpdateStrategyName | string;
   readonly components: readonly RolloutComponent[];
-  /** Pods of one unit of each component. */
-  readonly unitPods: ReadonlyMap<string, readonly GangPod[]>;
+  /** Pods of one unit of each component, as the scheduler sees them (lib/cluster `readPodSpec`). */
+  readonly unitPods: ReadonlyMap<string, readonly SimPod[]>;
+  /**
+   * The KAI shard that judges the set's gangs (lib/cluster `gangShard`; null for the default shard).
+   * @default - not scheduled by KAI
+   */
+  readonly shard?: string | null;
 }
 
 /** The object after the defaulting of `groveApi` (a new object). */
@@ -31,9 +37,10 @@ export function defaultedAt(object: unknown, groveApi: GroveApi): Json {
 /**
  * The components of `object` (defaulted at `groveApi`). A component is in scope when its pod template differs from
  * `previous` (clique `labels`, `annotations`, `podSpec`, or the template's `priorityClassName`: what Grove's
- * pod-template hash covers); without `previous` every component is in scope.
+ * pod-template hash covers); without `previous` every component is in scope. `kaiNodePoolLabelKey` is the cluster's
+ * KAI node-pool label key (default `kai.scheduler/node-pool`).
  */
-export function rolloutModel(object: unknown, groveApi: GroveApi, previous?: unknown): RolloutModel {
+export function rolloutModel(object: unknown, groveApi: GroveApi, previous?: unknown, kaiNodePoolLabelKey: string = KAI_NODE_POOL_LABEL_KEY): RolloutModel {
   const defaulted = defaultedAt(object, groveApi);
   const pcs = readPcs(defaulted);
   const prev = previous === undefined ? undefined : readPcs(defaultedAt(previous, groveApi));
@@ -53,35 +60,36 @@ export function rolloutModel(object: unknown, groveApi: GroveApi, previous?: unk
     return before === undefined || prev.priorityClassName !== pcs.priorityClassName
       || !semanticEqual(before.labels, c.labels) || !semanticEqual(before.annotations, c.annotations) || !semanticEqual(before.podSpec, c.podSpec);
   };
-  const pod = (c: CliqueInfo): GangPod => ({
-    name: `${pcs.name}-${c.name}`,
-    podClique: `${pcs.name}-0-${c.name}`,
+  const pod = (c: CliqueInfo, podClique: string, k = 0): SimPod => ({
+    name: `${podClique}-${k}`,
+    gang: pcs.name,
+    podClique,
     clique: c.name,
-    gpus: podGpuRequest(c.podSpec).gpus,
-    nodeSelector: Object.fromEntries(Object.entries(record(c.podSpec.nodeSelector)).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    ...readPodSpec(c.podSpec),
   });
 
   const components: RolloutComponent[] = [];
-  const unitPods = new Map<string, GangPod[]>();
+  const unitPods = new Map<string, SimPod[]>();
   for (const c of pcs.cliques.filter(x => x.scalingGroup === undefined)) {
-    const p = pod(c);
+    const p = pod(c, `${pcs.name}-0-${c.name}`);
     unitPods.set(c.name, [p]);
     components.push({
       name: c.name, kind: 'clique', replicas: c.replicas, minAvailable: c.minAvailable,
-      maxUnavailable: budget(rawCliques.get(c.name) ?? {}, c.minAvailable), podsPerUnit: 1, gpusPerUnit: p.gpus, inScope: changed(c),
+      maxUnavailable: budget(rawCliques.get(c.name) ?? {}, c.minAvailable), podsPerUnit: 1, gpusPerUnit: podGpuRequest(c.podSpec).gpus, inScope: changed(c),
     });
   }
   for (const g of pcs.scalingGroups) {
     const members = pcs.cliques.filter(c => g.cliqueNames.includes(c.name));
-    const pods = members.flatMap(c => Array.from({ length: c.replicas }, () => pod(c)));
+    const pods = members.flatMap(c => Array.from({ length: c.replicas }, (_, k) => pod(c, `${pcs.name}-0-${g.name}-0-${c.name}`, k)));
     unitPods.set(g.name, pods);
     components.push({
       name: g.name, kind: 'scalingGroup', replicas: g.replicas, minAvailable: g.minAvailable,
       maxUnavailable: budget(rawGroups.get(g.name) ?? {}, g.minAvailable), podsPerUnit: pods.length,
-      gpusPerUnit: pods.reduce((n, p) => n + p.gpus, 0), inScope: members.some(changed),
+      gpusPerUnit: members.reduce((n, c) => n + c.replicas * podGpuRequest(c.podSpec).gpus, 0), inScope: members.some(changed),
     });
   }
-  return { name: pcs.name, namespace: pcs.namespace || 'default', replicas: pcs.replicas, strategy, components, unitPods };
+  const shard = gangShard(defaulted, pcs.cliques.map(c => c.name), kaiNodePoolLabelKey);
+  return { name: pcs.name, namespace: pcs.namespace || 'default', replicas: pcs.replicas, strategy, components, unitPods, ...(shard === undefined ? {} : { shard }) };
 }
 
 /**

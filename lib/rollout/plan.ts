@@ -4,9 +4,9 @@
  * OnDelete), with capacity per step, and what would refuse or stall the update. Pure.
  */
 import { admit, DEFAULT_OPERATOR_CONFIG, formatAdmissionError, OperatorConfig } from '../admission';
-import { GangPod, NodePool } from '../catalog';
-import { annotateSteps, serving, servingUnit } from './capacity';
-import { ClusterCapacity, fitsFreeCapacity } from './cluster-fit';
+import { ClusterModel, kaiLabelKey } from '../cluster';
+import { annotateSteps, serving, servingUnit, unitsOf, VersionPods } from './capacity';
+import { ClusterCapacity, fitsFreeCapacity, PodGroup } from './cluster-fit';
 import { coherentStepPlan, CoherentStepPlan, RawStep } from './coherent';
 import { appliedOver, defaultedAt, RolloutModel, rolloutModel } from './model';
 import { rollingRecreateSteps } from './rolling-recreate';
@@ -25,10 +25,11 @@ export interface RolloutOptions {
    */
   readonly operatorConfig?: OperatorConfig;
   /**
-   * GPU node pools: when given, each sub-step's new pods are placed on what the rest leaves free.
+   * The cluster model (lib/cluster; `plan`'s `--pool` and `--cluster` build it): when given, each sub-step's new
+   * pods are placed on what the rest leaves free, with every predicate of the placement engine.
    * @default - capacity is not checked
    */
-  readonly pools?: readonly NodePool[];
+  readonly cluster?: ClusterModel;
   /**
    * Objects that exist in the cluster at admission time (ClusterTopologyBindings, Volcano Queues).
    * @default - the ClusterTopologyBindings and Queues of NEW
@@ -60,10 +61,13 @@ export function planRollout(oldObjects: readonly unknown[], newObjects: readonly
     const prev = olds.get(keyOf(written));
     if (prev === undefined) continue;
     const next = groveApi === 'next' ? appliedOver(written, defaultedAt(prev, groveApi)) : written;
-    const model = rolloutModel(next, groveApi, prev);
+    const labelKey = options.cluster === undefined ? undefined : kaiLabelKey(options.cluster);
+    const model = rolloutModel(next, groveApi, prev, labelKey);
     if (!model.components.some(c => c.inScope)) continue;
-    const others = news.filter(o => o !== written).map(o => rolloutModel(o, groveApi));
-    const cluster = options.pools === undefined ? undefined : { pools: options.pools, occupied: [...otherReplicaPods(rolloutModel(prev, groveApi)), ...others.flatMap(allPods)] };
+    const oldModel = rolloutModel(prev, groveApi, undefined, labelKey);
+    const others = news.filter(o => o !== written).map(o => rolloutModel(o, groveApi, undefined, labelKey));
+    const cluster: ClusterCapacity | undefined = options.cluster === undefined ? undefined
+      : { model: options.cluster, occupied: [...otherReplicaPods(oldModel), ...others.flatMap(allPods)] };
     const response = admit({ operation: 'UPDATE', object: next, oldObject: prev, operatorConfig, clusterObjects }, { groveApi });
     const refused: Stall[] = response.errors.map(e => ({
       kind: 'refused', message: `Grove refuses the update: ${formatAdmissionError(e)}`,
@@ -71,7 +75,7 @@ export function planRollout(oldObjects: readonly unknown[], newObjects: readonly
         ? 'set rollingUpdate.maxUnavailable to at least minAvailable in NEW (a budget Grove defaulted under RollingRecreate stays when NEW leaves it out)'
         : 'correct the field; the update never starts while it is refused',
     }));
-    out.push(planOne(model, rolloutModel(prev, groveApi), refused, cluster, groveApi));
+    out.push(planOne(model, oldModel, refused, cluster, groveApi));
   }
   return { groveApi, ok: out.every(p => p.stalls.length === 0), podCliqueSets: out };
 }
@@ -102,11 +106,12 @@ function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly 
   } else if (strategy === 'OnDelete') {
     notes.push('OnDelete: Grove records the new templates and replaces nothing; each pod you delete comes back on the new version');
   }
-  const steps = annotateSteps(components, raw, cluster ? { cluster, unitPods: model.unitPods, oldUnitPods: oldModel.unitPods } : {});
+  const steps = annotateSteps(components, raw, cluster ? { cluster, newPods: version(model, 'new'), oldPods: version(oldModel, 'old') } : {});
   const before = serving(components, {});
   if (cluster !== undefined) {
-    if (!fitsFreeCapacity(cluster, [], replicaPods(oldModel))) {
-      notes.push('the old version does not fit on these pools: some of its gangs are pending before the update starts');
+    const oldFit = fitsFreeCapacity(cluster, [], replicaPods(oldModel));
+    if (!oldFit.fits) {
+      notes.push(`the old version does not fit on this cluster: some of its gangs are pending before the update starts (${oldFit.reason ?? 'no node'})`);
       if (groveApi === 'next' && strategy === 'RollingRecreate') {
         // ai-dynamo/grove issue #840: pending units use up the maxUnavailable budget, so RollingRecreate never takes one down
         stalls.push({
@@ -121,8 +126,8 @@ function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly 
         if (sub !== undefined) {
           stalls.push({
             kind: 'never-progresses', step: step.index,
-            message: `sub-step ${sub.id}: the new pods (${sub.podsDown} pods, ${sub.gpusDown} GPUs) do not fit on what the cluster has free while the old ones are down; they stay pending and the gate never opens`,
-            fix: 'add nodes, or lower rollingUpdate.maxUnavailable so fewer pods are replaced at once',
+            message: `sub-step ${sub.id}: the new pods (${sub.podsDown} pods, ${sub.gpusDown} GPUs) do not fit on what the cluster has free while the old ones are down; they stay pending and the gate never opens${sub.unfitReason === undefined ? '' : ` (${sub.unfitReason})`}`,
+            fix: 'add nodes, or lower rollingUpdate.maxUnavailable so fewer pods are replaced at once; if the scheduler names a taint, selector or node pool, correct the new pod template',
           });
           break;
         }
@@ -151,17 +156,22 @@ function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly 
   };
 }
 
+/** The pods of one version of a set. */
+function version(model: RolloutModel, which: 'old' | 'new'): VersionPods {
+  return { owner: `${model.namespace}/${model.name} (${which})`, ...(model.shard === undefined ? {} : { shard: model.shard }), unitPods: model.unitPods };
+}
+
 /** Every pod of one replica. */
-function replicaPods(model: RolloutModel): GangPod[] {
-  return model.components.flatMap(c => Array.from({ length: c.replicas }, () => model.unitPods.get(c.name) ?? []).flat());
+function replicaPods(model: RolloutModel, which: 'old' | 'new' = 'old'): PodGroup[] {
+  return model.components.map(c => unitsOf(version(model, which), c.name, c.replicas));
 }
 
 /** The pods of the replicas that are not rolling while replica 0 does. */
-function otherReplicaPods(model: RolloutModel): GangPod[] {
+function otherReplicaPods(model: RolloutModel): PodGroup[] {
   return Array.from({ length: Math.max(0, model.replicas - 1) }, () => replicaPods(model)).flat();
 }
 
 /** Every pod of every replica. */
-function allPods(model: RolloutModel): GangPod[] {
-  return Array.from({ length: model.replicas }, () => replicaPods(model)).flat();
+function allPods(model: RolloutModel): PodGroup[] {
+  return Array.from({ length: model.replicas }, () => replicaPods(model, 'new')).flat();
 }

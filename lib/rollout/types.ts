@@ -77,6 +77,11 @@ export interface SubStep {
    * @default - not checked
    */
   readonly fits?: boolean;
+  /**
+   * Why the new pods do not fit: the scheduler's message for the first pod that finds no node.
+   * @default - none (fits, or not checked)
+   */
+  readonly unfitReason?: string;
 }
 
 /** One step of a plan. */

@@ -68,10 +68,28 @@ describe('rollout text and mermaid', () => {
     expect(r.stdout).toContain('p0_before --> p0_1_1 --> p0_1_2 --> p0_2_1 --> p0_2_2 --> p0_3_1 --> p0_3_2 --> p0_4_1 --> p0_done');
   });
 
-  test('with --pool each sub-step says whether its new pods fit', () => {
-    const r = cli(['rollout', ...WORKED, '--grove-api', 'next', '--pool', 'Standard_ND96isr_H100_v5=1', '--format', 'json']);
+  test('with --cluster each sub-step says whether its new pods fit', () => {
+    const r = cli(['rollout', ...WORKED, '--grove-api', 'next', '--cluster', `${DIR}/cluster-cpu.yaml`, '--format', 'json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).podCliqueSets[0].steps.every((s: any) => s.fits === true)).toBe(true);
+  });
+
+  test('--pool builds pools as plan does: GPU nodes carry the nvidia.com/gpu taint the CPU-only pods do not tolerate', () => {
+    const r = cli(['rollout', ...WORKED, '--grove-api', 'next', '--pool', 'Standard_ND96isr_H100_v5=1', '--format', 'json']);
+    const pcs = JSON.parse(r.stdout).podCliqueSets[0];
+    expect(pcs.steps.every((s: any) => s.fits === false)).toBe(true);
+    expect(pcs.notes[0]).toContain('the old version does not fit on this cluster');
+    expect(pcs.notes[0]).toContain('1 node(s) had untolerated taint {nvidia.com/gpu: present}');
+    expect(pcs.steps[0].subSteps[0].unfitReason).toContain('untolerated taint {nvidia.com/gpu: present}');
+  });
+
+  test('--cluster and --pool together are refused; an unknown SKU is named', () => {
+    const both = cli(['rollout', ...WORKED, '--cluster', `${DIR}/cluster-cpu.yaml`, '--pool', 'Standard_ND96isr_H100_v5=1']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('give either --cluster FILE or --pool/--pools, not both');
+    const unknown = cli(['rollout', ...WORKED, '--pool', 'Standard_X=1']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown GPU node SKU "Standard_X"');
   });
 });
 

@@ -18,31 +18,59 @@ export interface Fixture {
   readonly D?: Shape;
 }
 
-const clique = (name: string, image: string, replicas: number, minAvailable: number, gpus = 0) => ({
-  name,
-  spec: {
-    roleName: name,
-    replicas,
-    minAvailable,
-    podSpec: {
-      containers: [{
-        name: 'main',
-        image,
-        resources: gpus > 0 ? { requests: { 'nvidia.com/gpu': gpus }, limits: { 'nvidia.com/gpu': gpus } } : { requests: { cpu: '10m' } },
-      }],
+/** Scheduling options of the GPU pods (prefill and decode). */
+export interface GpuPodOptions {
+  /**
+   * GPUs per pod (0: CPU-only pods requesting 10m CPU).
+   * @default 0
+   */
+  readonly gpus?: number;
+  /**
+   * CPU request of a GPU pod (a Kubernetes quantity).
+   * @default - none
+   */
+  readonly cpu?: string;
+  /**
+   * Whether GPU pods tolerate the GPU nodes' `nvidia.com/gpu=present:NoSchedule` taint (as the constructs write).
+   * @default true
+   */
+  readonly tolerateGpuTaint?: boolean;
+}
+
+/** The toleration the constructs give pods that request GPUs. */
+export const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+
+const clique = (name: string, image: string, replicas: number, minAvailable: number, pod: GpuPodOptions = {}) => {
+  const gpus = pod.gpus ?? 0;
+  const requests = gpus > 0 ? { 'nvidia.com/gpu': gpus, ...(pod.cpu === undefined ? {} : { cpu: pod.cpu }) } : { cpu: '10m' };
+  return {
+    name,
+    spec: {
+      roleName: name,
+      replicas,
+      minAvailable,
+      podSpec: {
+        containers: [{
+          name: 'main',
+          image,
+          resources: gpus > 0 ? { requests, limits: { 'nvidia.com/gpu': gpus } } : { requests },
+        }],
+        ...(gpus > 0 && pod.tolerateGpuTaint !== false ? { tolerations: [GPU_TOLERATION] } : {}),
+      },
     },
-  },
-});
+  };
+};
 
 const budget = (s: Shape) => (s.maxUnavailable === undefined ? {} : { rollingUpdate: { maxUnavailable: s.maxUnavailable } });
 
 /**
  * A PodCliqueSet with the given shapes. `images` names the image tag of each role, so two calls with different tags
- * make an update of exactly those roles. Prefill and decode pods request `gpus` GPUs each.
+ * make an update of exactly those roles. Prefill and decode pods request `gpus` GPUs (and `cpu`) each and tolerate the
+ * GPU taint unless `tolerateGpuTaint` is false.
  */
-export function disaggSet(shape: Fixture, images: { F?: string; P?: string; D?: string } = {}, options: { strategy?: string; gpus?: number; name?: string } = {}): any {
+export function disaggSet(shape: Fixture, images: { F?: string; P?: string; D?: string } = {}, options: { strategy?: string; name?: string } & GpuPodOptions = {}): any {
   const tag = (role: 'F' | 'P' | 'D') => `registry.example/${role.toLowerCase()}:${images[role] ?? 'v1'}`;
-  const gpus = options.gpus ?? 0;
+  const gpus: GpuPodOptions = { gpus: options.gpus, cpu: options.cpu, tolerateGpuTaint: options.tolerateGpuTaint };
   const cliques: any[] = [{ ...clique('frontend', tag('F'), shape.F.replicas, shape.F.minAvailable), ...budget(shape.F) }];
   const groups: any[] = [];
   if (shape.P) {
@@ -101,6 +129,6 @@ export const CASE_H: Fixture = {
 };
 
 /** OLD and NEW of an update of every role (image v1 → v2). */
-export function updateOfAll(shape: Fixture, options: { strategy?: string; gpus?: number } = {}): [any, any] {
+export function updateOfAll(shape: Fixture, options: { strategy?: string } & GpuPodOptions = {}): [any, any] {
   return [disaggSet(shape, {}, options), disaggSet(shape, { F: 'v2', P: 'v2', D: 'v2' }, options)];
 }

@@ -1,3 +1,4 @@
+import { ClusterModel, gpuPool, PoolModel } from '../../lib/cluster';
 import { planRollout } from '../../lib/rollout';
 import { CASE_A, CASE_B, CASE_E, CASE_H, WORKED_EXAMPLE, disaggSet, updateOfAll } from './fixtures';
 
@@ -165,14 +166,18 @@ describe('RollingRecreate as the pinned controllers run it (podclique/components
   });
 });
 
-describe('the cluster model (lib/catalog/fit.ts behind lib/rollout/cluster-fit.ts)', () => {
+/** A CPU pool for the frontend (no taint) next to `nodes` H100 nodes as a GpuNodePool creates them (lib/cluster `gpuPool`). */
+const SYSTEM_POOL: PoolModel = { name: 'system', nodes: 1, labels: {}, taints: [], allocatable: { cpu: 3.8, memory: 12 * 2 ** 30, pods: 100 } };
+const h100 = (nodes: number): ClusterModel => ({ pools: [gpuPool('Standard_ND96isr_H100_v5', nodes), SYSTEM_POOL] });
+
+describe('the cluster model (lib/cluster placement behind lib/rollout/cluster-fit.ts)', () => {
   // prefill and decode pods take 8 GPUs each: one H100 node per pod
   const shape = { F: { replicas: 1, minAvailable: 1 }, P: { replicas: 2, minAvailable: 1 }, D: { replicas: 2, minAvailable: 1 } };
   const [o, n] = updateOfAll(shape, { gpus: 8 });
-  const pool = (nodes: number) => [{ sku: 'Standard_ND96isr_H100_v5', nodes }];
+  const pool = h100;
 
   test('in place: the new gang reuses the nodes the old pods free, so the cluster that runs the old version suffices', () => {
-    const p = planRollout([o], [n], { groveApi: 'next', pools: pool(12) }).podCliqueSets[0];
+    const p = planRollout([o], [n], { groveApi: 'next', cluster: pool(12) }).podCliqueSets[0];
     expect(p.steps.every(s => s.fits === true)).toBe(true);
     expect(p.stalls).toEqual([]);
   });
@@ -181,33 +186,80 @@ describe('the cluster model (lib/catalog/fit.ts behind lib/rollout/cluster-fit.t
     // old pods take 4 GPUs (two per node), new ones 8: 12 pods fit on 6 nodes before, the step's 6 new pods need 6 nodes
     const oldSet = updateOfAll(shape, { gpus: 4 })[0];
     const newSet = updateOfAll(shape, { gpus: 8 })[1];
-    const p = planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(6) });
+    const p = planRollout([oldSet], [newSet], { groveApi: 'next', cluster: pool(6) });
     expect(p.ok).toBe(false);
     expect(p.podCliqueSets[0].notes.filter(x => x.includes('does not fit'))).toEqual([]);
     expect(p.podCliqueSets[0].steps[0].fits).toBe(false);
     expect(p.podCliqueSets[0].stalls).toEqual([expect.objectContaining({ kind: 'never-progresses', step: 1, message: expect.stringContaining('sub-step 1.1') })]);
     // 9 nodes: 1.1 fits (6 old pods on 3 nodes + 6 new), 1.2 needs 6 nodes for the rolled pods and 6 for the next
-    const nine = planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(9) }).podCliqueSets[0];
+    const nine = planRollout([oldSet], [newSet], { groveApi: 'next', cluster: pool(9) }).podCliqueSets[0];
     expect(nine.steps[0].subSteps.map(x => x.fits)).toEqual([true, false]);
     expect(nine.stalls[0].message).toContain('sub-step 1.2');
-    expect(planRollout([oldSet], [newSet], { groveApi: 'next', pools: pool(12) }).ok).toBe(true);
+    expect(planRollout([oldSet], [newSet], { groveApi: 'next', cluster: pool(12) }).ok).toBe(true);
+  });
+});
+
+describe('predicates other than GPU count decide whether a sub-step fits (lib/cluster/predicates.ts)', () => {
+  // one prefill and one decode replica of 3 pods with 8 GPUs each: 6 of 12 H100 nodes before the update
+  const shape = { F: { replicas: 1, minAvailable: 1 }, P: { replicas: 2, minAvailable: 1 }, D: { replicas: 2, minAvailable: 1 } };
+  const oldSet = updateOfAll(shape, { gpus: 8 })[0];
+
+  test('untolerated taint: NEW drops the GPU toleration, so its pods find no node although 6 H100 nodes are free', () => {
+    const newSet = updateOfAll(shape, { gpus: 8, tolerateGpuTaint: false })[1];
+    const p = planRollout([oldSet], [newSet], { groveApi: 'next', cluster: h100(12) }).podCliqueSets[0];
+    expect(p.notes.filter(x => x.includes('does not fit'))).toEqual([]);
+    expect(p.steps[0].subSteps[0]).toMatchObject({ fits: false, gpusDown: 48 });
+    expect(p.steps[0].subSteps[0].unfitReason).toMatch(/untolerated taint \{nvidia\.com\/gpu: present\}/);
+    expect(p.stalls).toEqual([expect.objectContaining({ kind: 'never-progresses', step: 1, message: expect.stringContaining('untolerated taint {nvidia.com/gpu: present}') })]);
+    // the same pods with the toleration fit (GPU count alone is no obstacle here)
+    expect(planRollout([oldSet], [updateOfAll(shape, { gpus: 8 })[1]], { groveApi: 'next', cluster: h100(12) }).ok).toBe(true);
+  });
+
+  test('Insufficient cpu: NEW asks for more CPU than an H100 node has allocatable, with GPUs to spare', () => {
+    // ND96isr_H100_v5: 96 vCPUs less AKS's reservation and the daemonsets leave about 94 cores
+    const newSet = updateOfAll(shape, { gpus: 8, cpu: '95' })[1];
+    const p = planRollout([oldSet], [newSet], { groveApi: 'next', cluster: h100(12) }).podCliqueSets[0];
+    expect(p.steps[0].subSteps[0].fits).toBe(false);
+    expect(p.steps[0].subSteps[0].unfitReason).toMatch(/Insufficient cpu/);
+    expect(p.stalls[0].message).toContain('Insufficient cpu');
+    expect(planRollout([oldSet], [updateOfAll(shape, { gpus: 8, cpu: '90' })[1]], { groveApi: 'next', cluster: h100(12) }).ok).toBe(true);
+  });
+
+  test('KAI node pool: NEW labels its cliques for the h200 node pool, whose shard has no nodes here', () => {
+    // KAI needs a queue label on the set (lib/admission/scheduler.ts); the node-pool label picks the shard
+    const kai = (pcs: any, nodePool?: string) => {
+      pcs.metadata.labels = { 'kai.scheduler/queue': 'inference' };
+      for (const c of pcs.spec.template.cliques) {
+        c.spec.podSpec.schedulerName = 'kai-scheduler';
+        c.labels = { 'kai.scheduler/queue': 'inference', ...(nodePool === undefined ? {} : { 'kai.scheduler/node-pool': nodePool }) };
+      }
+      return pcs;
+    };
+    const kaiOld = kai(updateOfAll(shape, { gpus: 8 })[0]);
+    const kaiNew = kai(updateOfAll(shape, { gpus: 8 })[1], 'h200');
+    const p = planRollout([kaiOld], [kaiNew], { groveApi: 'next', cluster: { ...h100(12), kaiShards: ['h200'] } }).podCliqueSets[0];
+    expect(p.notes.filter(x => x.includes('does not fit'))).toEqual([]);
+    expect(p.steps[0].subSteps[0].fits).toBe(false);
+    expect(p.steps[0].subSteps[0].unfitReason).toMatch(/didn't match the KAI node pool h200/);
+    // labelled for the default shard again, the same update fits
+    expect(planRollout([kaiOld], [kai(updateOfAll(shape, { gpus: 8 })[1])], { groveApi: 'next', cluster: h100(12) }).ok).toBe(true);
   });
 });
 
 describe('an old version that does not fit (ai-dynamo/grove issue #840)', () => {
   const shape = { F: { replicas: 1, minAvailable: 1 }, P: { replicas: 2, minAvailable: 1 }, D: { replicas: 2, minAvailable: 1 } };
-  const pools = [{ sku: 'Standard_ND96isr_H100_v5', nodes: 2 }];
+  const cluster = h100(2);
 
   test('next RollingRecreate: the pending pods use up the budget and the update never starts', () => {
     const [o, n] = updateOfAll(shape, { gpus: 8, strategy: 'RollingRecreate' });
-    const p = planRollout([o], [n], { groveApi: 'next', pools }).podCliqueSets[0];
+    const p = planRollout([o], [n], { groveApi: 'next', cluster }).podCliqueSets[0];
     expect(p.notes[0]).toMatch(/old version does not fit/);
     expect(p.stalls.map(s => s.kind)).toContain('never-starts');
   });
 
   test('Coherent: no such stall (the plan rolls the pending units like the others)', () => {
     const [o, n] = updateOfAll(shape, { gpus: 8 });
-    const p = planRollout([o], [n], { groveApi: 'next', pools }).podCliqueSets[0];
+    const p = planRollout([o], [n], { groveApi: 'next', cluster }).podCliqueSets[0];
     expect(p.stalls.map(s => s.kind)).not.toContain('never-starts');
   });
 });
