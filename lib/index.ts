@@ -4,3 +4,4 @@ export * from './llm';
 export * from './admission';
 export * as catalog from './catalog';
 export * as imports from './imports';
+export * from './validation-plugin';

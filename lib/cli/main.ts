@@ -13,6 +13,7 @@ import { PLAN_COMMAND } from './plan';
 import { DIFF_COMMAND } from './diff';
 import { GRAPH_COMMAND } from './graph';
 import { Io } from './output';
+import { packageVersion } from '../private/package-version';
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [LINT_COMMAND, PLAN_COMMAND, GRAPH_COMMAND, DIFF_COMMAND];
@@ -47,12 +48,7 @@ Exit status: 0 clean, 1 something is wrong, 2 bad usage.
 }
 
 function version(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  return packageVersion() ?? 'unknown';
 }
 
 /**

@@ -3,9 +3,9 @@
  * format GitHub code scanning and other CI dashboards read. One run, one result per finding (rule id, level,
  * message, file and line); the rules used are described once in the tool's driver.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { packageVersion } from '../private/package-version';
 import { Finding, Severity } from './output';
 
 /** The schema a SARIF 2.1.0 log names (the OASIS standard's schema, as published by SchemaStore). */
@@ -52,7 +52,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
       tool: {
         driver: {
           name: 'cdk8s-grove',
-          ...versionOf(),
+          ...(packageVersion() === undefined ? {} : { version: packageVersion() }),
           informationUri: 'https://www.npmjs.com/package/cdk8s-grove',
           rules: ruleIds.map(id => ({
             id,
@@ -99,20 +99,4 @@ function artifactLocation(file: string): object | undefined {
 /** `kai-queue` -> `KaiQueue`: SARIF's rule names are identifiers. */
 function ruleName(id: string): string {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map(w => w[0].toUpperCase() + w.slice(1)).join('');
-}
-
-/** This package's version, from its package.json (found upward from here, in the sources and when compiled). */
-function versionOf(): { version?: string } {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      try {
-        const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-        if (pkg.name === 'cdk8s-grove' && typeof pkg.version === 'string') return { version: pkg.version };
-      } catch {
-        // not ours: keep looking
-      }
-    }
-    if (path.dirname(dir) === dir) return {};
-  }
 }
