@@ -23,10 +23,14 @@ const CRD_ARGS = CRDS_DIR === undefined ? [] : ['--crds', CRDS_DIR];
 
 describe('lint --format sarif', () => {
   const broken = [`${FIXTURES}/broken`, ...CRD_ARGS];
+  let sarif: ReturnType<typeof cli>;
+  let json: ReturnType<typeof cli>;
+  beforeAll(() => {
+    sarif = cli(['lint', '--format', 'sarif', ...broken]);
+    json = cli(['lint', '--format', 'json', ...broken]);
+  });
 
   test('validates against the SARIF 2.1.0 schema, with one result per finding (file, line, rule id, severity)', () => {
-    const sarif = cli(['lint', '--format', 'sarif', ...broken]);
-    const json = cli(['lint', '--format', 'json', ...broken]);
     expect(sarif.status).toBe(1);
     expect(sarif.status).toBe(json.status);
     const log = JSON.parse(sarif.stdout);
@@ -54,7 +58,7 @@ describe('lint --format sarif', () => {
   });
 
   test('the schema check has teeth: a log without version or with a bad level fails it', () => {
-    const log = JSON.parse(cli(['lint', '--format', 'sarif', ...broken]).stdout);
+    const log = JSON.parse(sarif.stdout);
     expect(schemaErrors({ ...log, version: undefined })).not.toEqual([]);
     const badLevel = { ...log, runs: [{ ...log.runs[0], results: [{ ...log.runs[0].results[0], level: 'fatal' }] }] };
     expect(schemaErrors(badLevel).join('\n')).toContain('/runs/0/results/0/level');
