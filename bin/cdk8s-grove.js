@@ -2,17 +2,20 @@
 /**
  * The `cdk8s-grove` command.
  *
- * Runs the compiled CLI (`lib/cli/main.js`) when a build produced it. Otherwise it compiles this package's TypeScript
- * sources as they are loaded (transpile only, no type check):
+ * Installed from npm, the package holds no TypeScript sources and this runs the compiled CLI (`out/lib/cli/main.js`),
+ * with no TypeScript toolchain. In a checkout of the repository it runs the sources instead (a stale `out/` never
+ * shadows them), compiling them as they are loaded (transpile only, no type check):
  * - with `@swc/core` when it is installed: a small require hook, ~0.3 s start-up;
- * - else with ts-node (`transpileOnly`), which also works but loads the TypeScript compiler (~1 s more).
+ * - else with ts-node (`transpileOnly`), which also works but loads the TypeScript compiler (~1 s more);
+ * - else with the compiled CLI, when `npm run build` produced one.
  */
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const entry = path.join(root, 'lib', 'cli', 'main');
+const source = path.join(root, 'lib', 'cli', 'main');
+const compiled = path.join(root, 'out', 'lib', 'cli', 'main.js');
 
 /** True for this package's own TypeScript files (not those of its dependencies). */
 function ownSource(filename) {
@@ -65,9 +68,11 @@ function registerTsNode() {
   return true;
 }
 
-if (!fs.existsSync(`${entry}.js`) && !registerSwc() && !registerTsNode()) {
-  process.stderr.write('cdk8s-grove: lib/cli/main.js is not built and neither @swc/core nor ts-node is installed to compile it\n');
+function entry() {
+  if (fs.existsSync(`${source}.ts`) && (registerSwc() || registerTsNode())) return source;
+  if (fs.existsSync(compiled)) return compiled;
+  process.stderr.write('cdk8s-grove: out/lib/cli/main.js is not built (npm run build) and neither @swc/core nor ts-node is installed to run the sources\n');
   process.exit(2);
 }
 
-process.exitCode = require(entry).main(process.argv.slice(2));
+process.exitCode = require(entry()).main(process.argv.slice(2));

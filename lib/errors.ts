@@ -26,19 +26,29 @@ export interface ValidationProblem {
   readonly fix?: string;
 }
 
+/** Set to `1` to see where a `GroveValidationError` was thrown (its stack), e.g. `CDK8S_GROVE_DEBUG=1 cdk8s synth`. */
+const DEBUG_ENV = 'CDK8S_GROVE_DEBUG';
+
 /**
  * The one error type of cdk8s-grove. Thrown by constructors and `add*` methods for invalid props, and at
  * synth time for everything Grove's admission webhooks would refuse. It carries every problem found, not
  * only the first.
+ *
+ * Its message is the whole problem list. When the error ends an app (a failed `cdk8s synth`), Node.js prints just
+ * that list: the `stack` holds no frames (they point into cdk8s-grove, not at the user's mistake) unless
+ * `CDK8S_GROVE_DEBUG=1` is set, and `problems` is not enumerable, so it is not dumped a second time.
  */
 export class GroveValidationError extends Error {
   /** Every problem found. */
-  public readonly problems: readonly ValidationProblem[];
+  declare public readonly problems: readonly ValidationProblem[];
 
   constructor(problems: readonly ValidationProblem[]) {
     super(GroveValidationError.format(problems));
     this.name = 'GroveValidationError';
-    this.problems = problems;
+    Object.defineProperty(this, 'problems', { value: problems, enumerable: false, writable: false, configurable: true });
+    if (!debugging()) {
+      Object.defineProperty(this, 'stack', { value: `${this.name}: ${this.message}`, enumerable: false, writable: true, configurable: true });
+    }
   }
 
   /**
@@ -65,6 +75,11 @@ export function throwIfProblems(problems: readonly ValidationProblem[]): void {
   if (problems.length > 0) {
     throw new GroveValidationError(problems);
   }
+}
+
+function debugging(): boolean {
+  const value = typeof process === 'undefined' ? undefined : process.env[DEBUG_ENV];
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
 
 function showValue(value: unknown): string {

@@ -6,3 +6,4 @@ export * as catalog from './catalog';
 export * as rollout from './rollout';
 export * as imports from './imports';
 export * as cluster from './cluster';
+export * from './validation-plugin';

@@ -72,6 +72,26 @@ export function describeOperatorConfig(config: OperatorConfig): string {
     + `topology-aware scheduling ${config.topologyAwareScheduling ? 'on' : 'off'}, auto-MNNVL ${config.autoMNNVLEnabled ? 'on' : 'off'}`;
 }
 
+/**
+ * The schema of the file `--config FILE` reads (the Grove operator configuration lint and plan check against).
+ * `schemas/lint-config.schema.json` is generated from it.
+ */
+export function operatorConfigFileSchema() {
+  // zod is only needed here; loading it lazily keeps the other commands' start-up fast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require('zod') as typeof import('zod');
+  return z.object({
+    schedulerProfiles: z.array(z.enum(SCHEDULER_NAMES)).optional()
+      .describe('Scheduler backends enabled in the operator (scheduler.profiles[].name); the default scheduler is always enabled.'),
+    defaultProfileName: z.string().optional()
+      .describe('The backend of cliques without podSpec.schedulerName; empty for the default scheduler.'),
+    topologyAwareScheduling: z.boolean().optional()
+      .describe('Topology-aware scheduling is enabled in the operator.'),
+    autoMNNVLEnabled: z.boolean().optional()
+      .describe('Auto-MNNVL (grove.io/mnnvl-group) is enabled in the operator.'),
+  }).strict().describe('Grove operator configuration for cdk8s-grove lint and plan (--config FILE).');
+}
+
 function readConfigFile(file: string, io: InputIo): Partial<OperatorConfig> {
   let text: string;
   try {
@@ -85,16 +105,7 @@ function readConfigFile(file: string, io: InputIo): Partial<OperatorConfig> {
   } catch (e) {
     throw new UsageError(`${file}: not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  // zod is only needed here; loading it lazily keeps the other commands' start-up fast.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { z } = require('zod') as typeof import('zod');
-  const schema = z.object({
-    schedulerProfiles: z.array(z.enum(SCHEDULER_NAMES)).optional(),
-    defaultProfileName: z.string().optional(),
-    topologyAwareScheduling: z.boolean().optional(),
-    autoMNNVLEnabled: z.boolean().optional(),
-  }).strict();
-  const result = schema.safeParse(data ?? {});
+  const result = operatorConfigFileSchema().safeParse(data ?? {});
   if (!result.success) {
     const problems = result.error.issues.map(issue => {
       const where = issue.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');

@@ -13,6 +13,7 @@ import { imagePinning, redact, secretLike, toleratesGpuTaint } from './hygiene';
 import { dynamoFindings } from './lint-dynamo';
 import { LoadedInput, SourceObject, apiGroup, isKind, loadInputs, nameOf, objectKey, objectLabel } from './input';
 import { Finding, Io, Severity, countText, formatFinding, plural, sortFindings, toJson } from './output';
+import { toSarif } from './sarif';
 import { Json, PcsInfo, list, readPcs, record, startupCycles, str } from './pcs-model';
 
 const GROVE = 'grove.io';
@@ -436,7 +437,7 @@ Other objects are passed over and counted.
 Each finding prints as  file:line  Kind/name  field  severity  message; fix: ...  [check]
 Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
   options: [
-    formatOption(['text', 'json']),
+    formatOption(['text', 'json', 'sarif']),
     { name: 'strict', kind: 'flag', description: 'fail (exit 1) on warnings too' },
     { name: 'kai-queue', kind: 'list', valueName: 'NAME', description: 'a KAI queue that exists in the cluster' },
     { name: 'crds', kind: 'value', valueName: 'DIR', description: 'folder with the pinned Grove CRD files (default: $GROVE_CRDS_DIR)' },
@@ -460,6 +461,8 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     const failed = report.summary.errors > 0 || (strict && report.summary.warnings > 0);
     if (args.values.get('format') === 'json') {
       io.stdout(toJson({ command: 'lint', ok: !failed, strict, operatorConfig: config, summary: report.summary, findings: report.findings, notes: report.notes }));
+    } else if (args.values.get('format') === 'sarif') {
+      io.stdout(toJson(toSarif(report.findings, { notes: report.notes })));
     } else {
       io.stdout(formatLintText(report, config));
     }

@@ -14,6 +14,7 @@ import { DIFF_COMMAND } from './diff';
 import { GRAPH_COMMAND } from './graph';
 import { ROLLOUT_COMMAND } from './rollout';
 import { Io } from './output';
+import { packageVersion } from '../private/package-version';
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [LINT_COMMAND, PLAN_COMMAND, GRAPH_COMMAND, DIFF_COMMAND, ROLLOUT_COMMAND];
@@ -48,12 +49,7 @@ Exit status: 0 clean, 1 something is wrong, 2 bad usage.
 }
 
 function version(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  return packageVersion() ?? 'unknown';
 }
 
 /**

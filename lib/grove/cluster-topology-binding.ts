@@ -5,6 +5,7 @@ import { GroveOperatorConfig } from './operator-config';
 import { ITopologyBinding } from './topology';
 import { admit } from '../admission';
 import { GroveValidationError, ValidationProblem } from '../errors';
+import { checkRequiredProps } from '../required-props';
 import { admissionProblems } from '../private/admission-problems';
 import { registerCheckable } from '../private/validation';
 
@@ -64,6 +65,9 @@ export class ClusterTopologyBinding extends Construct implements ITopologyBindin
   private readonly props: ClusterTopologyBindingProps;
 
   constructor(scope: Construct, id: string, props: ClusterTopologyBindingProps) {
+    checkRequiredProps(scope, id, 'ClusterTopologyBinding', props, {
+      levels: 'list the levels broadest first, e.g. `levels: ClusterTopologyBinding.AKS_ZONE_HOST`',
+    });
     super(scope, id);
     this.props = props;
     if (props.levels.length === 0) {

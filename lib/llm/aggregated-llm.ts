@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkRequiredProps } from '../required-props';
 import { ServingRole } from './engines';
 import { LlmService, LlmServiceProps } from './llm-service';
 import { LlmWorkerOptions, LlmWorkerRole } from './llm-worker-role';
@@ -25,6 +26,10 @@ export class AggregatedLlm extends LlmService {
   public readonly worker: LlmWorkerRole;
 
   constructor(scope: Construct, id: string, props: AggregatedLlmProps) {
+    checkRequiredProps(scope, id, 'AggregatedLlm', props, {
+      model: "pass the model's Hugging Face id, e.g. `model: 'Qwen/Qwen3-0.6B'`",
+      worker: 'pass the worker role, e.g. `worker: { replicas: 1 }`',
+    });
     super(scope, id, props, [{ role: ServingRole.AGGREGATED, options: props.worker, kvTransferDefault: false }]);
     [this.worker] = this.roles;
   }

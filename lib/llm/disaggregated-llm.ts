@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkRequiredProps } from '../required-props';
 import { ServingRole } from './engines';
 import { LlmService, LlmServiceProps } from './llm-service';
 import { LlmWorkerOptions, LlmWorkerRole } from './llm-worker-role';
@@ -42,6 +43,11 @@ export class DisaggregatedLlm extends LlmService {
   public readonly decode: LlmWorkerRole;
 
   constructor(scope: Construct, id: string, props: DisaggregatedLlmProps) {
+    checkRequiredProps(scope, id, 'DisaggregatedLlm', props, {
+      model: "pass the model's Hugging Face id, e.g. `model: 'Qwen/Qwen3-0.6B'`",
+      prefill: 'pass the prefill role, e.g. `prefill: { replicas: 1 }`',
+      decode: 'pass the decode role, e.g. `decode: { replicas: 1 }`',
+    });
     super(scope, id, props, [
       { role: ServingRole.PREFILL, options: props.prefill, kvTransferDefault: true },
       { role: ServingRole.DECODE, options: props.decode, kvTransferDefault: true },

@@ -310,7 +310,7 @@ describe('usage', () => {
   test.each([
     [['lint'], /lint needs at least one PATH/],
     [['lint', 'no/such/dir'], /no such file or folder: no\/such\/dir/],
-    [['lint', CLEAN, '--format', 'xml'], /option --format must be one of text, json, got "xml"/],
+    [['lint', CLEAN, '--format', 'xml'], /option --format must be one of text, json, sarif, got "xml"/],
     [['lint', CLEAN, '--strikt'], /unknown option --strikt, did you mean --strict\?/],
     [['lint', CLEAN, '--scheduler', 'slurm'], /option --scheduler must be one of default-scheduler, kai-scheduler, volcano, lpx-scheduler/],
     [['lint', CLEAN, '--default-scheduler', 'volcano'], /the default scheduler "volcano" is not an enabled scheduler/],
