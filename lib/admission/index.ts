@@ -3,6 +3,8 @@
  * and ClusterTopologyBinding.
  */
 export { admit } from './admit';
+export type { AdmitOptions } from './admit';
+export type { GroveApiLevel } from '../schema/api-level';
 export { DEFAULT_OPERATOR_CONFIG } from './config';
 export { defaultPodCliqueSet } from './defaulting';
 export { formatAdmissionError, formatAdmissionErrors } from './errors';
