@@ -38,9 +38,15 @@ type Schema = Record<string, unknown>;
 export interface WalkOptions {
   /** Report fields the schema does not declare (`UnknownField`) instead of passing over them (already pruned). */
   readonly reportUnknown: boolean;
-  /** Only decoding errors (JSON types, int32/int64 ranges): what stops Go's decoder. */
+  /**
+   * Only decoding errors (JSON types, int32/int64 ranges): what stops Go's decoder.
+   * @default false
+   */
   readonly typesOnly?: boolean;
-  /** Keys to leave alone at the top level (validated elsewhere), e.g. `metadata` of a resource. */
+  /**
+   * Keys to leave alone at the top level (validated elsewhere), e.g. `metadata` of a resource.
+   * @default - none
+   */
   readonly skipKeys?: ReadonlySet<string>;
 }
 
