@@ -1,9 +1,10 @@
 /**
  * `expectSchemaValid(objects)`: checks synthesized manifests against the pinned Grove CRDs, the way the API server
- * would check them on create (structural schema, unknown fields, ObjectMeta; CEL is left to the admission tests).
+ * would check them on create (structural schema, unknown fields, ObjectMeta, list types, CEL), with the one schema
+ * engine (`lib/schema`) and the CRD schemas compiled into `lib/schema/generated/` (no reference data needed).
  *
- * The CRDs come from the reference directory (see `reference.ts`). When it is absent the check does nothing and
- * says so once. The PodCliqueSet CRD is ~880 KB of YAML and takes ~0.6 s to parse, so parsed CRDs are cached in
+ * `loadPinnedCrd` reads the CRD files themselves from the reference directory (see `reference.ts`), for tests that
+ * compare with them. The PodCliqueSet CRD is ~880 KB of YAML and takes ~0.6 s to parse, so parsed CRDs are cached in
  * memory and, as JSON, in the OS temp directory (keyed by file size and mtime), which makes later test files load it
  * in a few milliseconds. Set `GROVE_CRD_CACHE=off` to skip the disk cache.
  */
@@ -11,8 +12,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatSchemaIssue, SchemaIssue, validateAgainstCrd } from '../../lib/schema';
-import { HAS_REFERENCE, readReferenceYaml, referencePath } from './reference';
+import { formatSchemaIssue, groveCrds, SchemaIssue, validateAgainstCrd } from '../../lib/schema';
+import { readReferenceYaml, referencePath } from './reference';
 
 /** The pinned CRD file of each Grove kind, keyed by `<group>/<kind>`. */
 const CRD_FILES: Record<string, string> = {
@@ -27,7 +28,18 @@ const CRD_FILES: Record<string, string> = {
 const GROVE_GROUPS = new Set(['grove.io', 'scheduler.grove.io']);
 
 const memoryCache = new Map<string, unknown>();
-let warnedMissing = false;
+
+/** The generated pinned CRDs as CustomResourceDefinition documents, by `<group>/<kind>`. */
+const GENERATED: ReadonlyMap<string, unknown> = new Map(groveCrds('pinned').map(c => [`${c.group}/${c.kind}`, {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  spec: {
+    group: c.group,
+    names: { kind: c.kind, plural: c.plural },
+    scope: c.scope,
+    versions: c.versions.map(v => ({ name: v.name, served: v.served, storage: v.storage, schema: { openAPIV3Schema: v.schema } })),
+  },
+}]));
 
 /**
  * Loads the pinned CRD document of a Grove kind (`grove.io/PodCliqueSet`, ...), parsed once per process.
@@ -52,14 +64,8 @@ export interface ObjectSchemaIssues {
   readonly issues: readonly SchemaIssue[];
 }
 
-/**
- * Schema issues of every Grove object in `objects`; objects of other API groups are skipped. Returns an empty list
- * when the reference data is absent.
- */
+/** Schema issues of every Grove object in `objects`; objects of other API groups are skipped. */
 export function groveSchemaIssues(objects: readonly unknown[]): ObjectSchemaIssues[] {
-  if (!HAS_REFERENCE) {
-    return [];
-  }
   const out: ObjectSchemaIssues[] = [];
   objects.forEach((obj, index) => {
     const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, any>;
@@ -70,9 +76,9 @@ export function groveSchemaIssues(objects: readonly unknown[]): ObjectSchemaIssu
     }
     const kind = typeof o.kind === 'string' ? o.kind : '';
     const label = `${kind || '<no kind>'}/${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'} (object ${index})`;
-    const crd = loadPinnedCrd(`${group}/${kind}`);
+    const crd = GENERATED.get(`${group}/${kind}`);
     const issues: SchemaIssue[] = crd === undefined
-      ? [{ field: 'kind', type: 'NotSupported', detail: `no pinned CRD for ${group}/${kind}; known: ${Object.keys(CRD_FILES).join(', ')}` }]
+      ? [{ field: 'kind', type: 'NotSupported', detail: `no pinned CRD for ${group}/${kind}; known: ${[...GENERATED.keys()].join(', ')}` }]
       : validateAgainstCrd(obj, crd);
     if (issues.length > 0) {
       out.push({ object: label, issues });
@@ -83,20 +89,11 @@ export function groveSchemaIssues(objects: readonly unknown[]): ObjectSchemaIssu
 
 /**
  * Fails the current test, listing every issue, unless every Grove object in `objects` is valid against its pinned
- * CRD. Objects of other API groups (Service, ConfigMap, ...) are skipped. Does nothing (and warns once) when the
- * reference data is absent.
+ * CRD. Objects of other API groups (Service, ConfigMap, ...) are skipped.
  *
  * @param objects synthesized manifests, e.g. `Testing.synth(chart)`
  */
 export function expectSchemaValid(objects: readonly any[]): void {
-  if (!HAS_REFERENCE) {
-    if (!warnedMissing) {
-      warnedMissing = true;
-      // eslint-disable-next-line no-console
-      console.warn('[skipped] expectSchemaValid: reference data not found (set GROVE_REFERENCE_DIR)');
-    }
-    return;
-  }
   const failures = groveSchemaIssues(objects);
   if (failures.length === 0) {
     return;
