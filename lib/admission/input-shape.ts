@@ -16,21 +16,34 @@ const MAX_REPORTED = 20;
 
 interface Frame {
   readonly value: unknown;
-  readonly path: string;
+  /** The enclosing container's frame (paths are only spelled out for a problem). */
+  readonly parent: Frame | undefined;
+  /** Key in the parent object, or index in the parent list. */
+  readonly step: string | number;
   readonly depth: number;
   /** Set on the exit marker of a container: it leaves the ancestor set. */
   readonly exit?: boolean;
 }
 
-function childPath(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
+/** The field path of a frame: `a.b[2].c`. */
+function pathOf(frame: Frame, root: string): string {
+  const steps: (string | number)[] = [];
+  for (let f: Frame | undefined = frame; f !== undefined && f.parent !== undefined; f = f.parent) {
+    steps.push(f.step);
+  }
+  let path = root;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i];
+    path = typeof step === 'number' ? `${path}[${step}]` : path === '' ? step : `${path}.${step}`;
+  }
+  return path;
 }
 
 /** Every way `value` (at `root`) is not a JSON document Go's decoder would accept. */
 export function inputShapeErrors(value: unknown, root: string): ErrorList {
   const errs: ErrorList = [];
   const ancestors = new Set<object>();
-  const stack: Frame[] = [{ value, path: root, depth: 0 }];
+  const stack: Frame[] = [{ value, parent: undefined, step: '', depth: 0 }];
   while (stack.length > 0 && errs.length < MAX_REPORTED) {
     const frame = stack.pop() as Frame;
     const v = frame.value;
@@ -43,20 +56,20 @@ export function inputShapeErrors(value: unknown, root: string): ErrorList {
     }
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) {
-        errs.push(invalid(frame.path, `${String(v)} is not a JSON number`));
+        errs.push(invalid(pathOf(frame, root), `${String(v)} is not a JSON number`));
       }
       continue;
     }
     if (typeof v !== 'object') {
-      errs.push(invalid(frame.path, `a ${typeof v} is not a JSON value`));
+      errs.push(invalid(pathOf(frame, root), `a ${typeof v} is not a JSON value`));
       continue;
     }
     if (ancestors.has(v)) {
-      errs.push(invalid(frame.path, 'the value refers back to an enclosing object or list (a cycle); JSON cannot hold it'));
+      errs.push(invalid(pathOf(frame, root), 'the value refers back to an enclosing object or list (a cycle); JSON cannot hold it'));
       continue;
     }
     if (frame.depth >= MAX_JSON_DEPTH) {
-      errs.push(invalid(frame.path, `nested deeper than ${MAX_JSON_DEPTH} levels: the API server's JSON decoder refuses it (exceeded max depth)`));
+      errs.push(invalid(pathOf(frame, root), `nested deeper than ${MAX_JSON_DEPTH} levels: the API server's JSON decoder refuses it (exceeded max depth)`));
       continue;
     }
     if (!Array.isArray(v) && !isObject(v)) {
@@ -64,20 +77,19 @@ export function inputShapeErrors(value: unknown, root: string): ErrorList {
     }
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
-      errs.push(invalid(frame.path, `an instance of ${(v as object).constructor?.name ?? 'a class'} is not a JSON object`));
+      errs.push(invalid(pathOf(frame, root), `an instance of ${(v as object).constructor?.name ?? 'a class'} is not a JSON object`));
       continue;
     }
     ancestors.add(v);
-    stack.push({ value: v, path: frame.path, depth: frame.depth, exit: true });
+    stack.push({ value: v, parent: frame.parent, step: frame.step, depth: frame.depth, exit: true });
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
-        const at = `${frame.path}[${i}]`;
         if (!(i in v)) {
-          errs.push(invalid(at, 'a hole in the list (no item at this index); JSON has no such value'));
+          errs.push(invalid(pathOf({ value: undefined, parent: frame, step: i, depth: 0 }, root), 'a hole in the list (no item at this index); JSON has no such value'));
         } else if (v[i] === undefined) {
-          errs.push(invalid(at, 'undefined is not a JSON value (the list item would be written as null)'));
+          errs.push(invalid(pathOf({ value: undefined, parent: frame, step: i, depth: 0 }, root), 'undefined is not a JSON value (the list item would be written as null)'));
         } else {
-          stack.push({ value: v[i], path: at, depth: frame.depth + 1 });
+          stack.push({ value: v[i], parent: frame, step: i, depth: frame.depth + 1 });
         }
       }
     } else {
@@ -85,7 +97,7 @@ export function inputShapeErrors(value: unknown, root: string): ErrorList {
       for (let i = keys.length - 1; i >= 0; i--) {
         const item = (v as Record<string, unknown>)[keys[i]];
         if (item !== undefined) {
-          stack.push({ value: item, path: childPath(frame.path, keys[i]), depth: frame.depth + 1 });
+          stack.push({ value: item, parent: frame, step: keys[i], depth: frame.depth + 1 });
         }
       }
     }

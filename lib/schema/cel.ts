@@ -10,9 +10,9 @@
  * rules fall outside it); no CEL library on npm supports Kubernetes' optional `oldSelf`, so none is used.
  */
 import { SchemaIssue } from './types';
-import { subtreeHas } from './util';
+import { subtreeHasAny } from './util';
 
-const CEL_KEYS = ['x-kubernetes-validations'];
+const hasRules = subtreeHasAny(['x-kubernetes-validations']);
 
 type Node =
   | { readonly op: 'lit'; readonly value: boolean }
@@ -306,7 +306,7 @@ export function celIssues(value: unknown, schema: unknown, old: { value: unknown
 }
 
 function visit(value: unknown, schema: unknown, old: { value: unknown } | undefined, path: string, errs: SchemaIssue[], depth: number): void {
-  if (!isMap(schema) || value === undefined || value === null || depth > 256 || !subtreeHas(schema, CEL_KEYS)) {
+  if (!isMap(schema) || value === undefined || value === null || depth > 256 || !hasRules(schema)) {
     return;
   }
   errs.push(...nodeRuleErrors(schema, value, old, path));

@@ -6,9 +6,9 @@
  * list-map is `Invalid` and ends the check of that list. Keys are compared after defaulting (the server defaults first).
  */
 import { SchemaIssue } from './types';
-import { MAX_SCHEMA_DEPTH, canonicalJson, isPlainObject, join, subtreeHas } from './util';
+import { MAX_SCHEMA_DEPTH, canonicalJson, isPlainObject, join, subtreeHasAny } from './util';
 
-const LIST_KEYS = ['x-kubernetes-list-type'];
+const hasListTypes = subtreeHasAny(['x-kubernetes-list-type']);
 
 type Schema = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ export function listTypeIssues(value: unknown, schema: unknown, path: string): S
 }
 
 function visit(value: unknown, schema: unknown, path: string, errs: SchemaIssue[], depth: number): void {
-  if (!isPlainObject(schema) || depth > MAX_SCHEMA_DEPTH || !subtreeHas(schema, LIST_KEYS)) {
+  if (!isPlainObject(schema) || depth > MAX_SCHEMA_DEPTH || !hasListTypes(schema)) {
     return;
   }
   if (Array.isArray(value)) {

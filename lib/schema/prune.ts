@@ -10,14 +10,14 @@
  *
  * Mutates `value` in place and returns the paths of what it pruned. Recursion follows the schema (fixed depth).
  */
-import { canonicalJson, isPlainObject, join } from './util';
+import { canonicalJson, isPlainObject } from './util';
 
 const RESOURCE_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
 
 /** Prunes, drops non-nullable nulls and defaults `value` (a resource root when `isResourceRoot`). */
 export function pruneAndDefault(value: unknown, schema: unknown, isResourceRoot: boolean): string[] {
   const pruned: string[] = [];
-  prune(value, schema, '', isResourceRoot, pruned);
+  prune(value, schema, [], isResourceRoot, pruned);
   applyDefaults(value, schema);
   return pruned;
 }
@@ -35,14 +35,25 @@ export function setOwn(obj: Record<string, unknown>, key: string, v: unknown): v
   }
 }
 
-function prune(value: unknown, schemaIn: unknown, path: string, isResourceRoot: boolean, pruned: string[]): void {
+/** A field path from its steps (built only for what is pruned); a map key step is stored as `[key]`. */
+function spell(steps: readonly (string | number)[], last: string): string {
+  let path = '';
+  for (const step of [...steps, last]) {
+    path = typeof step === 'number' ? `${path}[${step}]` : step.startsWith('[') || path === '' ? `${path}${step}` : `${path}.${step}`;
+  }
+  return path;
+}
+
+function prune(value: unknown, schemaIn: unknown, steps: (string | number)[], isResourceRoot: boolean, pruned: string[]): void {
   if (!isPlainObject(schemaIn)) {
     return;
   }
   const schema = schemaIn;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      prune(value[i], schema.items, `${path}[${i}]`, false, pruned);
+      steps.push(i);
+      prune(value[i], schema.items, steps, false, pruned);
+      steps.pop();
     }
     return;
   }
@@ -63,10 +74,12 @@ function prune(value: unknown, schemaIn: unknown, path: string, isResourceRoot: 
       if (value[key] === null && isPlainObject(sub) && sub.default === undefined && sub.nullable !== true) {
         delete value[key];
       } else {
-        prune(value[key], sub, sub === additional ? `${path}[${key}]` : join(path, key), false, pruned);
+        steps.push(sub === additional ? `[${key}]` : key);
+        prune(value[key], sub, steps, false, pruned);
+        steps.pop();
       }
     } else if (!preserve && additional !== true) {
-      pruned.push(join(path, key));
+      pruned.push(spell(steps, key));
       delete value[key];
     }
   }

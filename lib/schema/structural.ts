@@ -243,14 +243,17 @@ function checkObject(value: Record<string, unknown>, schema: Schema, path: strin
   const properties = isPlainObject(schema.properties) ? schema.properties : undefined;
   const additional = schema.additionalProperties;
   const embedded = schema['x-kubernetes-embedded-resource'] === true;
-  const presentKeys = Object.keys(value).filter(k => value[k] !== undefined);
+  const keys = Object.keys(value);
 
   if (!options.typesOnly) {
-    if (typeof schema.minProperties === 'number' && presentKeys.length < schema.minProperties) {
-      issues.push({ field: path, type: 'Invalid', detail: `${inBody(path)} should have at least ${schema.minProperties} properties` });
-    }
-    if (typeof schema.maxProperties === 'number' && presentKeys.length > schema.maxProperties) {
-      issues.push({ field: path, type: 'TooMany', detail: `Too many: ${presentKeys.length}: must have at most ${schema.maxProperties} items` });
+    if (typeof schema.minProperties === 'number' || typeof schema.maxProperties === 'number') {
+      const count = keys.filter(k => value[k] !== undefined).length;
+      if (typeof schema.minProperties === 'number' && count < schema.minProperties) {
+        issues.push({ field: path, type: 'Invalid', detail: `${inBody(path)} should have at least ${schema.minProperties} properties` });
+      }
+      if (typeof schema.maxProperties === 'number' && count > schema.maxProperties) {
+        issues.push({ field: path, type: 'TooMany', detail: `Too many: ${count}: must have at most ${schema.maxProperties} items` });
+      }
     }
     if (Array.isArray(schema.required)) {
       checkRequired(value, schema.required, properties, path, issues, structural, skipKeys);
@@ -260,8 +263,8 @@ function checkObject(value: Record<string, unknown>, schema: Schema, path: strin
     }
   }
 
-  for (const key of presentKeys) {
-    if (skipKeys?.has(key)) {
+  for (const key of keys) {
+    if (value[key] === undefined || skipKeys?.has(key)) {
       continue;
     }
     if (embedded && structural && (key === 'apiVersion' || key === 'kind' || key === 'metadata')
@@ -314,6 +317,9 @@ function checkEmbeddedResource(value: Record<string, unknown>, path: string, iss
 }
 
 function checkJunctors(value: unknown, schema: Schema, path: string, issues: SchemaIssue[], options: WalkOptions, depth: number): void {
+  if (schema.allOf === undefined && schema.anyOf === undefined && schema.oneOf === undefined && schema.not === undefined) {
+    return;
+  }
   const branch = (sub: unknown): SchemaIssue[] => {
     const out: SchemaIssue[] = [];
     walk(value, sub, path, out, options, false, undefined, false, depth + 1);

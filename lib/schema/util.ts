@@ -103,32 +103,28 @@ export function canonicalJson(value: unknown): string {
   return out.join('');
 }
 
-const SUBTREE_HAS = new Map<string, WeakMap<object, boolean>>();
-
 /**
- * True when the schema node or any schema below it (properties, additionalProperties, items) carries one of `keys`.
- * Computed once per node and keyword set, so walks can pass over subtrees with nothing to check.
+ * A memoized test "does the schema node or any schema below it (properties, additionalProperties, items) carry one of
+ * `keys`", so walks can pass over subtrees with nothing to check.
  */
-export function subtreeHas(schema: unknown, keys: readonly string[]): boolean {
-  if (!isPlainObject(schema)) {
-    return false;
-  }
-  const id = keys.join('|');
-  let memo = SUBTREE_HAS.get(id);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    SUBTREE_HAS.set(id, memo);
-  }
-  const known = memo.get(schema);
-  if (known !== undefined) {
-    return known;
-  }
-  memo.set(schema, false); // a cyclic schema (possible from JavaScript) ends here
-  let found = keys.some(k => schema[k] !== undefined);
-  if (!found) {
-    const properties = isPlainObject(schema.properties) ? Object.values(schema.properties) : [];
-    found = [...properties, schema.additionalProperties, schema.items].some(sub => subtreeHas(sub, keys));
-  }
-  memo.set(schema, found);
-  return found;
+export function subtreeHasAny(keys: readonly string[]): (schema: unknown) => boolean {
+  const memo = new WeakMap<object, boolean>();
+  const has = (schema: unknown): boolean => {
+    if (!isPlainObject(schema)) {
+      return false;
+    }
+    const known = memo.get(schema);
+    if (known !== undefined) {
+      return known;
+    }
+    memo.set(schema, false); // a cyclic schema (possible from JavaScript) ends here
+    let found = keys.some(k => schema[k] !== undefined);
+    if (!found) {
+      const properties = isPlainObject(schema.properties) ? Object.values(schema.properties) : [];
+      found = [...properties, schema.additionalProperties, schema.items].some(has);
+    }
+    memo.set(schema, found);
+    return found;
+  };
+  return has;
 }
