@@ -113,6 +113,21 @@ export function apiServerDecode(obj: unknown, version: GeneratedCrdVersion, inPl
 }
 
 /**
+ * pkg/registry/customresource/strategy.go `PrepareForCreate`/`PrepareForUpdate`, before validation: with the status
+ * subresource, the main resource cannot set `status` (dropped on create, the stored one kept on update). In place.
+ */
+export function prepareForStorage(obj: Record<string, unknown>, old: unknown, version: GeneratedCrdVersion): void {
+  if (version.subresources.status === undefined) {
+    return;
+  }
+  if (isObject(old) && Object.prototype.hasOwnProperty.call(old, 'status')) {
+    obj.status = deepCopy(old.status);
+  } else {
+    delete obj.status;
+  }
+}
+
+/**
  * What Go's JSON decoder refuses when a webhook decodes the object into Grove's types (wrong JSON type, int32/int64
  * overflow, null list items): a failure here ends the request (controller-runtime defaulter_custom.go answers
  * `Errored(400)`), hiding the schema stage and the validating webhook.

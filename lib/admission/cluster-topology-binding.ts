@@ -3,7 +3,7 @@
  * (CT1-CT5). Unique level domains and keys; each scheduler binding names a distinct, enabled, topology-aware backend.
  */
 import { GroveApiLevel, groveCrdVersion } from '../schema';
-import { apiServerDecode, schemaStageErrors, withGeneratedName } from './api-server';
+import { apiServerDecode, prepareForStorage, schemaStageErrors, withGeneratedName } from './api-server';
 import { SchedulerRegistry, isTopologyAware } from './config';
 import { ErrorList, duplicate, invalid } from './errors';
 import { FieldPath } from './field-path';
@@ -22,7 +22,9 @@ export function validateClusterTopologyBinding(submitted: unknown, registry: Sch
     throw new Error('no generated ClusterTopologyBinding CRD'); // a broken generated module, not input
   }
   // No mutating webhook for this kind: type errors come from the schema stage, together with the others.
-  const obj = withGeneratedName(apiServerDecode(submitted, found.version));
+  const decoded = apiServerDecode(submitted, found.version);
+  prepareForStorage(decoded, undefined, found.version);
+  const obj = withGeneratedName(decoded);
   const apiServerErrors = schemaStageErrors(obj, undefined, found.version, false);
   if (apiServerErrors.length > 0) {
     return apiServerErrors;

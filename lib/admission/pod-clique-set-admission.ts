@@ -5,14 +5,15 @@
  * 2. the API server's decode: prune, nulls, schema defaults (`apiServerDecode`, customresource_handler.go);
  * 3. Grove's defaulting webhook behind controller-runtime's defaulter: Go decode (types, durations), `Default`, JSON
  *    round trip (`runDefaulting`, defaulter_custom.go + grove pcs/defaulting/podcliqueset.go), then decode again;
- * 4. the API server's validation: ObjectMeta, structural schema, list types, CEL (`schemaStageErrors`, strategy.go);
+ * 4. the API server's validation, after `status` is reset (`prepareForStorage`): ObjectMeta, structural schema, list
+ *    types, CEL (`schemaStageErrors`, strategy.go);
  * 5. Grove's validating webhook (`validatingWebhook`, grove pcs/validation/handler.go): CREATE: topology,
  *    `validate()`, MNNVL, backend; UPDATE: `validate()`, MNNVL, backend, and only if those pass, the immutability
  *    rules (quirk Q7), with the API-level-specific rules of `apiLevelWebhookRules` after them.
  * On UPDATE the stored object goes through stages 2-3 as well, so immutability compares pruned, defaulted objects.
  */
 import { GroveApiLevel } from '../schema';
-import { goDecodeErrors, scaleSubresourceErrors, schemaStageErrors, withGeneratedName } from './api-server';
+import { goDecodeErrors, prepareForStorage, scaleSubresourceErrors, schemaStageErrors, withGeneratedName } from './api-server';
 import { ClusterObjects } from './cluster';
 import { SchedulerRegistry } from './config';
 import { podCliqueSetCrd, runDefaulting, terminationDelayDecodes } from './defaulting';
@@ -62,6 +63,7 @@ export function admitPodCliqueSet(object: unknown, oldObject: unknown, ctx: PodC
     return respond([internalError('', `panic: ${defaulting.panic} [recovered]`)], [], patched);
   }
   const old = ctx.operation === 'UPDATE' ? runDefaulting(oldObject, version, terminationDelayDecodes).object : undefined;
+  prepareForStorage(patched, old, version);
   const validated = withGeneratedName(patched);
   const apiServerErrors = schemaStageErrors(validated, old, version, true);
   if (apiServerErrors.length > 0) {

@@ -73,6 +73,22 @@ describe('2. the API server\'s order hides errors (customresource/validator.go, 
   });
 });
 
+describe('strategy.go PrepareForCreate/PrepareForUpdate: the main resource cannot set status', () => {
+  test('a submitted status the status schema would refuse (required availableReplicas, updatedReplicas) is dropped on CREATE', () => {
+    const object = pcs();
+    object.status = { replicas: 2 };
+    const response = create(object);
+    expect(response.allowed).toBe(true);
+    expect((response.patched as any).status).toBeUndefined();
+  });
+
+  test('a mistyped status still fails the defaulting webhook\'s Go decode first (PodCliqueSetStatus.Replicas is int32)', () => {
+    const object = pcs();
+    object.status = { replicas: 'many' };
+    expect(errorKeys(create(object))).toEqual(['TypeInvalid @ status.replicas']);
+  });
+});
+
 describe('3. pruning and schema defaults come before UPDATE comparisons (pruning/algorithm.go, defaulting/algorithm.go)', () => {
   test('an unknown field inside a resource-claim template of the stored object is pruned before the immutability check', () => {
     const template = { name: 'gpu', templateSpec: { spec: { devices: { requests: [{ name: 'g', exactly: { deviceClassName: 'gpu.nvidia.com' } }] } } } };
