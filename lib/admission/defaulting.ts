@@ -39,7 +39,8 @@ export function podCliqueSetCrd(level: GroveApiLevel): GeneratedCrdVersion {
 }
 
 /** Steps 1-3 for one object. */
-export function runDefaulting(obj: unknown, version: GeneratedCrdVersion, delayDecodes: (o: unknown) => boolean): DefaultingOutcome {
+export function runDefaulting(obj: unknown, version: GeneratedCrdVersion, delayDecodes: (o: unknown) => boolean,
+  level: GroveApiLevel = 'pinned'): DefaultingOutcome {
   const decoded = apiServerDecode(obj, version);
   if (goDecodeErrors(decoded, version).length > 0 || !delayDecodes(decoded)) {
     return { object: decoded, decodeFailed: true };
@@ -51,6 +52,7 @@ export function runDefaulting(obj: unknown, version: GeneratedCrdVersion, delayD
   const defaulted = decoded; // defaulted in place: `decoded` is our own copy
   changes.count = 0;
   applyWebhookDefaults(defaulted);
+  applyApiLevelDefaults(defaulted, level);
   if (changes.count === 0) {
     return { object: decoded, decodeFailed: false }; // reflect.DeepEqual(original, defaulted): no patch at all
   }
@@ -73,7 +75,20 @@ export function defaultPodCliqueSet(obj: unknown, level: GroveApiLevel = 'pinned
   if (!isObject(obj)) {
     return {};
   }
-  return runDefaulting(obj, podCliqueSetCrd(level), terminationDelayDecodes).object;
+  return runDefaulting(obj, podCliqueSetCrd(level), terminationDelayDecodes, level).object;
+}
+
+/**
+ * The place for defaults that exist at one Grove API level only (e.g. GREP-393's for `next`); they must set values
+ * through `set`/`setIfAbsent` so a change makes the webhook send its patch. The pinned API has none.
+ */
+function applyApiLevelDefaults(_pcs: JsonObject, level: GroveApiLevel): void {
+  switch (level) {
+    case 'pinned':
+    case 'next':
+    default:
+      return;
+  }
 }
 
 /** How many values `Default` set in the current run (zero: the Go object is unchanged and no patch is sent). */

@@ -55,7 +55,10 @@ const MODEL: Readonly<Record<string, readonly Field[]>> = {
   // k8s.io/api autoscaling/v2/types.go
   MetricSpec: [['type', 'string', false]],
   // k8s.io/api resource/v1/types.go
-  ResourceClaimTemplateSpec: [['spec', S('ResourceClaimSpec'), false]],
+  // metav1.ObjectMeta is written as {"creationTimestamp": null}; the CRD schema types it `object` without
+  // properties, so the API server's decode prunes the timestamp and keeps {}.
+  ResourceClaimTemplateSpec: [['metadata', S('ObjectMeta'), true], ['spec', S('ResourceClaimSpec'), false]],
+  ObjectMeta: [],
   ResourceClaimSpec: [['devices', S('DeviceClaim'), false]],
   DeviceClaim: [['requests', L('DeviceRequest'), false]],
   DeviceRequest: [['name', 'string', false], ['exactly', P('ExactDeviceRequest'), true], ['firstAvailable', L('DeviceSubRequest'), true]],

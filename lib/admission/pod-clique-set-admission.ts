@@ -54,7 +54,7 @@ export function admitPodCliqueSet(object: unknown, oldObject: unknown, ctx: PodC
   if (scale.length > 0) {
     return respond(scale, [], {});
   }
-  const defaulting = runDefaulting(object, version, terminationDelayDecodes);
+  const defaulting = runDefaulting(object, version, terminationDelayDecodes, ctx.groveApi);
   const patched = defaulting.object;
   if (defaulting.decodeFailed) {
     return respond([...goDecodeErrors(patched, version), ...durationErrors(patched)], [], patched);
@@ -62,7 +62,7 @@ export function admitPodCliqueSet(object: unknown, oldObject: unknown, ctx: PodC
   if (defaulting.panic !== undefined) {
     return respond([internalError('', `panic: ${defaulting.panic} [recovered]`)], [], patched);
   }
-  const old = ctx.operation === 'UPDATE' ? runDefaulting(oldObject, version, terminationDelayDecodes).object : undefined;
+  const old = ctx.operation === 'UPDATE' ? runDefaulting(oldObject, version, terminationDelayDecodes, ctx.groveApi).object : undefined;
   prepareForStorage(patched, old, version);
   const validated = withGeneratedName(patched);
   const apiServerErrors = schemaStageErrors(validated, old, version, true);

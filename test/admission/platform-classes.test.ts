@@ -222,3 +222,14 @@ describe('API level selection: admit(request, { groveApi })', () => {
     expect(admit({ operation: 'CREATE', object, operatorConfig: BASE_CONFIG }, { groveApi: 'next' }).allowed).toBe(true);
   });
 });
+
+describe('1. (continued) resource-claim templates through the round trip (k8s.io/api resource/v1 types.go)', () => {
+  test('templateSpec.metadata comes back {} and devices.requests[].exactly.deviceClassName "" (no omitempty)', () => {
+    const object = pcs({ resourceClaimTemplates: [{ name: 'gpu', templateSpec: { spec: { devices: { requests: [{ name: 'g', exactly: {} }] } } } }] });
+    object.spec.template.cliques[0].spec.podSpec.restartPolicy = undefined;
+    const response = create(object);
+    const template = (response.patched as any).spec.template.resourceClaimTemplates[0];
+    expect(template.templateSpec.metadata).toEqual({});
+    expect(template.templateSpec.spec.devices.requests[0].exactly).toEqual({ deviceClassName: '' });
+  });
+});
