@@ -157,22 +157,27 @@ function iterativeCopy(root: unknown): unknown {
  * (Go does not tell a nil slice or map from an empty one).
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (isEmptyCollection(a) && isEmptyCollection(b)) {
-    return true;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => semanticEqual(v, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) {
-      if (!semanticEqual(a[k], b[k])) {
+  // Iterative, so values nested as deep as the API server accepts (10,000 levels) compare without overflowing.
+  const stack: [unknown, unknown][] = [[a, b]];
+  while (stack.length > 0) {
+    const [x, y] = stack.pop() as [unknown, unknown];
+    if (isEmptyCollection(x) && isEmptyCollection(y)) {
+      continue;
+    }
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) {
         return false;
       }
+      x.forEach((v, i) => stack.push([v, y[i]]));
+    } else if (isObject(x) && isObject(y)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+        stack.push([x[k], y[k]]);
+      }
+    } else if (x !== y) {
+      return false;
     }
-    return true;
   }
-  return a === b;
+  return true;
 }
 
 function isEmptyCollection(v: unknown): boolean {

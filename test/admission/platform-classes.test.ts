@@ -170,6 +170,20 @@ describe('7. any JSON input gets a verdict', () => {
     expect(response.allowed).toBe(true);
   });
 
+  test('an UPDATE comparing values 10,000 levels deep (DRA opaque parameters keep unknown fields) does not overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 9980; i++) {
+      deep = { d: deep };
+    }
+    const mk = () => pcs({ resourceClaimTemplates: [{ name: 'gpu', templateSpec: { spec: { devices: {
+      requests: [{ name: 'g', exactly: { deviceClassName: 'x' } }], config: [{ opaque: { driver: 'd', parameters: deep } }],
+    } } } }] });
+    expect(update(mk(), mk()).errors).toEqual([]);
+    const changed = mk();
+    changed.spec.template.resourceClaimTemplates[0].templateSpec.spec.devices.config[0].opaque.parameters = { d: 2 };
+    expect(errorKeys(update(mk(), changed))).toEqual(['Invalid @ spec.template.resourceClaimTemplates']);
+  });
+
   test('deeper than 10,000 levels is an error, not a crash', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 10050; i++) {
