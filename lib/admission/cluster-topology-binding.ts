@@ -2,17 +2,30 @@
  * ClusterTopologyBinding admission (VALIDATION.md §7): schema, then the validating webhook on the new object
  * (CT1-CT5). Unique level domains and keys; each scheduler binding names a distinct, enabled, topology-aware backend.
  */
-import { decodeErrors, schemaErrors, withGeneratedName } from './api-server';
+import { GroveApiLevel, groveCrdVersion } from '../schema';
+import { apiServerDecode, prepareForStorage, schemaStageErrors, withGeneratedName } from './api-server';
 import { SchedulerRegistry, isTopologyAware } from './config';
-import { CLUSTER_TOPOLOGY_BINDING_SCHEMA } from './crd-schemas';
 import { ErrorList, duplicate, invalid } from './errors';
 import { FieldPath } from './field-path';
 import { arrayField, objectField, stringField } from './json';
 
-/** Errors of a ClusterTopologyBinding, API server first (the webhook only runs on a schema-valid object). */
-export function validateClusterTopologyBinding(submitted: unknown, registry: SchedulerRegistry): ErrorList {
-  const obj = withGeneratedName(submitted);
-  const apiServerErrors = [...decodeErrors(CLUSTER_TOPOLOGY_BINDING_SCHEMA, obj), ...schemaErrors(CLUSTER_TOPOLOGY_BINDING_SCHEMA, obj, false)];
+/**
+ * Errors of a ClusterTopologyBinding in the API server's order: its decode (prune, defaults), the schema stage (see
+ * api-server.ts), then the validating webhook
+ * (grove operator/internal/webhook/admission/clustertopology/validation/validation.go), which only runs on a
+ * schema-valid object. The CRD has no scale subresource.
+ */
+export function validateClusterTopologyBinding(submitted: unknown, registry: SchedulerRegistry, level: GroveApiLevel = 'pinned'): ErrorList {
+  // The preview API level carries no ClusterTopologyBinding CRD of its own: the pinned one applies.
+  const found = groveCrdVersion(level, 'grove.io/v1alpha1', 'ClusterTopologyBinding') ?? groveCrdVersion('pinned', 'grove.io/v1alpha1', 'ClusterTopologyBinding');
+  if (found === undefined) {
+    throw new Error('no generated ClusterTopologyBinding CRD'); // a broken generated module, not input
+  }
+  // No mutating webhook for this kind: type errors come from the schema stage, together with the others.
+  const decoded = apiServerDecode(submitted, found.version);
+  prepareForStorage(decoded, undefined, found.version);
+  const obj = withGeneratedName(decoded);
+  const apiServerErrors = schemaStageErrors(obj, undefined, found.version, false);
   if (apiServerErrors.length > 0) {
     return apiServerErrors;
   }

@@ -2,6 +2,7 @@
  * Operator configuration: the stock Helm defaults and the scheduler-backend registry Grove builds from
  * `scheduler.profiles` (OPERATIONS.md §1.2, API.md §10.1).
  */
+import { ErrorList, typeInvalid } from './errors';
 import { isObject } from './json';
 import { OperatorConfig } from './types';
 
@@ -31,7 +32,34 @@ export interface SchedulerRegistry {
   readonly defaultName: string;
 }
 
-/** The operator configuration with every field checked; a missing or mistyped field takes the stock value. */
+/**
+ * Problems of a given operator configuration: absent means the stock configuration; present, it must be an object
+ * whose fields have their documented types (a mistyped field is an error, not silently the stock value).
+ */
+export function operatorConfigErrors(config: unknown): ErrorList {
+  if (config === undefined || config === null) {
+    return [];
+  }
+  if (!isObject(config)) {
+    return [typeInvalid('operatorConfig', `operatorConfig must be an object, got ${Array.isArray(config) ? 'a list' : typeof config}`)];
+  }
+  const errs: ErrorList = [];
+  const profiles = config.schedulerProfiles;
+  if (profiles !== undefined && !(Array.isArray(profiles) && profiles.every(p => typeof p === 'string'))) {
+    errs.push(typeInvalid('operatorConfig.schedulerProfiles', 'schedulerProfiles must be a list of scheduler names (strings)'));
+  }
+  if (config.defaultProfileName !== undefined && typeof config.defaultProfileName !== 'string') {
+    errs.push(typeInvalid('operatorConfig.defaultProfileName', 'defaultProfileName must be a string'));
+  }
+  for (const key of ['topologyAwareScheduling', 'autoMNNVLEnabled'] as const) {
+    if (config[key] !== undefined && typeof config[key] !== 'boolean') {
+      errs.push(typeInvalid(`operatorConfig.${key}`, `${key} must be true or false`));
+    }
+  }
+  return errs;
+}
+
+/** The operator configuration with every field checked; a missing field takes the stock value. */
 export function normalizeOperatorConfig(config: unknown): OperatorConfig {
   const c = isObject(config) ? config : {};
   const profiles = Array.isArray(c.schedulerProfiles)

@@ -74,7 +74,8 @@ export function stringMapField(obj: unknown, key: string): Record<string, string
   if (value) {
     for (const [k, v] of Object.entries(value)) {
       if (typeof v === 'string') {
-        out[k] = v;
+        // defineProperty keeps a `__proto__` key an ordinary entry (plain assignment would set the prototype)
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
     }
   }
@@ -88,44 +89,67 @@ export function hasKey(map: Record<string, string>, key: string): boolean {
 
 /**
  * A deep copy of a JSON value. Non-JSON parts are dropped: `undefined` and function values, and references back to
- * an enclosing object or array (cycles).
+ * an enclosing object or array (cycles). `__proto__` keys stay ordinary keys. No nesting depth makes it throw: the
+ * native JSON round trip (fast) is used where it can, an iterative copy otherwise.
  */
 export function deepCopy<T>(value: T): T {
-  return copyValue(value, new Set()) as T;
-}
-
-function copyValue(value: unknown, ancestors: Set<unknown>): unknown {
-  if (!Array.isArray(value) && !isObject(value)) {
+  if (typeof value !== 'object' || value === null) {
     return value;
   }
-  ancestors.add(value);
-  let out: unknown;
-  if (Array.isArray(value)) {
-    const copy: unknown[] = [];
-    // forEach skips holes, as filter() does
-    value.forEach(v => {
-      if (!ancestors.has(v)) {
-        copy.push(copyValue(v, ancestors));
-      }
-    });
-    out = copy;
+  try {
+    return JSON.parse(JSON.stringify(value)) as T;
+  } catch {
+    return iterativeCopy(value) as T;
+  }
+}
+
+function defineOwn(obj: JsonObject, key: string, v: unknown): void {
+  if (key === '__proto__') {
+    // defineProperty keeps a `__proto__` key an ordinary property
+    Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
   } else {
-    const copy: JsonObject = {};
-    for (const k of Object.keys(value)) {
-      const v = value[k];
-      if (v !== undefined && typeof v !== 'function' && !ancestors.has(v)) {
-        if (k === '__proto__') {
-          // defineProperty keeps a `__proto__` key an ordinary property
-          Object.defineProperty(copy, k, { value: copyValue(v, ancestors), enumerable: true, writable: true, configurable: true });
-        } else {
-          copy[k] = copyValue(v, ancestors);
+    obj[key] = v;
+  }
+}
+
+function iterativeCopy(root: unknown): unknown {
+  const ancestors = new Set<unknown>();
+  type Frame = { src: unknown; put: (v: unknown) => void } | { exit: unknown };
+  let result: unknown;
+  const stack: Frame[] = [{ src: root, put: v => (result = v) }];
+  while (stack.length > 0) {
+    const frame = stack.pop() as Frame;
+    if ('exit' in frame) {
+      ancestors.delete(frame.exit);
+      continue;
+    }
+    const v = frame.src;
+    if (!Array.isArray(v) && !isObject(v)) {
+      frame.put(v);
+      continue;
+    }
+    ancestors.add(v);
+    stack.push({ exit: v });
+    if (Array.isArray(v)) {
+      const copy: unknown[] = [];
+      frame.put(copy);
+      // holes and cycles are left out, as filter() leaves out holes
+      const kept = v.filter(item => !ancestors.has(item));
+      kept.forEach(() => copy.push(undefined));
+      kept.forEach((item, i) => stack.push({ src: item, put: c => (copy[i] = c) }));
+    } else {
+      const copy: JsonObject = {};
+      frame.put(copy);
+      for (const k of Object.keys(v)) {
+        const item = v[k];
+        if (item !== undefined && typeof item !== 'function' && !ancestors.has(item)) {
+          defineOwn(copy, k, null); // keeps the key order; filled in when the item is copied
+          stack.push({ src: item, put: c => (copy[k] = c) });
         }
       }
     }
-    out = copy;
   }
-  ancestors.delete(value);
-  return out;
+  return result;
 }
 
 /**
@@ -133,22 +157,27 @@ function copyValue(value: unknown, ancestors: Set<unknown>): unknown {
  * (Go does not tell a nil slice or map from an empty one).
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (isEmptyCollection(a) && isEmptyCollection(b)) {
-    return true;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => semanticEqual(v, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) {
-      if (!semanticEqual(a[k], b[k])) {
+  // Iterative, so values nested as deep as the API server accepts (10,000 levels) compare without overflowing.
+  const stack: [unknown, unknown][] = [[a, b]];
+  while (stack.length > 0) {
+    const [x, y] = stack.pop() as [unknown, unknown];
+    if (isEmptyCollection(x) && isEmptyCollection(y)) {
+      continue;
+    }
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) {
         return false;
       }
+      x.forEach((v, i) => stack.push([v, y[i]]));
+    } else if (isObject(x) && isObject(y)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+        stack.push([x[k], y[k]]);
+      }
+    } else if (x !== y) {
+      return false;
     }
-    return true;
   }
-  return a === b;
+  return true;
 }
 
 function isEmptyCollection(v: unknown): boolean {

@@ -1,14 +1,22 @@
 /**
- * PodCliqueSet admission end to end, in the API server's order: decode → CRD defaults + Grove's defaulting webhook →
- * metadata / OpenAPI schema / CEL → Grove's validating webhook (CREATE: topology, `validate()`, MNNVL, backend;
- * UPDATE: `validate()`, MNNVL, backend, and only if those pass, the immutability rules — quirk Q7).
+ * PodCliqueSet admission end to end, as a pipeline of stages in the API server's order. Each stage names the upstream
+ * file it ports; a failing stage ends the request, hiding every later one:
+ * 1. scale subresource (`scaleSubresourceErrors`, apiextensions-apiserver pkg/registry/customresource/validator.go);
+ * 2. the API server's decode: prune, nulls, schema defaults (`apiServerDecode`, customresource_handler.go);
+ * 3. Grove's defaulting webhook behind controller-runtime's defaulter: Go decode (types, durations), `Default`, JSON
+ *    round trip (`runDefaulting`, defaulter_custom.go + grove pcs/defaulting/podcliqueset.go), then decode again;
+ * 4. the API server's validation, after `status` is reset (`prepareForStorage`): ObjectMeta, structural schema, list
+ *    types, CEL (`schemaStageErrors`, strategy.go);
+ * 5. Grove's validating webhook (`validatingWebhook`, grove pcs/validation/handler.go): CREATE: topology,
+ *    `validate()`, MNNVL, backend; UPDATE: `validate()`, MNNVL, backend, and only if those pass, the immutability
+ *    rules (quirk Q7), with the API-level-specific rules of `apiLevelWebhookRules` after them.
+ * On UPDATE the stored object goes through stages 2-3 as well, so immutability compares pruned, defaulted objects.
  */
-import { celErrors, decodeErrors, schemaErrors, withGeneratedName } from './api-server';
-import { validateCelRules } from './cel';
+import { GroveApiLevel } from '../schema';
+import { goDecodeErrors, prepareForStorage, scaleSubresourceErrors, schemaStageErrors, withGeneratedName } from './api-server';
 import { ClusterObjects } from './cluster';
 import { SchedulerRegistry } from './config';
-import { POD_CLIQUE_SET_SCHEMA } from './crd-schemas';
-import { defaultPodCliqueSet } from './defaulting';
+import { podCliqueSetCrd, runDefaulting, terminationDelayDecodes } from './defaulting';
 import { parseGoDuration } from './duration';
 import { ErrorList, internalError, invalid } from './errors';
 import { FieldPath } from './field-path';
@@ -27,6 +35,8 @@ export interface PodCliqueSetAdmissionContext {
   readonly config: OperatorConfig;
   readonly registry: SchedulerRegistry;
   readonly cluster: ClusterObjects;
+  /** Which Grove API the CRD schemas and API-level-specific webhook rules come from. */
+  readonly groveApi: GroveApiLevel;
 }
 
 /** The API server passes each distinct warning to the client once. */
@@ -35,27 +45,52 @@ function respond(errors: ErrorList, warnings: string[], patched: object): Admiss
 }
 
 /**
- * Admission of a PodCliqueSet. `oldObject` is the stored object on UPDATE (defaults are applied to it too, which is
- * a no-op for an object that went through admission).
+ * Admission of a PodCliqueSet. `oldObject` is the stored object on UPDATE (it goes through the API server's decode and
+ * the defaulting webhook too, which is a no-op for an object that went through admission).
  */
 export function admitPodCliqueSet(object: unknown, oldObject: unknown, ctx: PodCliqueSetAdmissionContext): AdmissionResponse {
-  const patched = defaultPodCliqueSet(object);
-  // Grove's mutating webhook decodes the object into Go types first: a mistyped field or duration stops everything.
-  const undecodable = [...decodeErrors(POD_CLIQUE_SET_SCHEMA, object), ...durationErrors(object)];
-  if (undecodable.length > 0) {
-    return respond(undecodable, [], patched);
+  const version = podCliqueSetCrd(ctx.groveApi);
+  const scale = scaleSubresourceErrors(object, version);
+  if (scale.length > 0) {
+    return respond(scale, [], {});
   }
+  const defaulting = runDefaulting(object, version, terminationDelayDecodes, ctx.groveApi);
+  const patched = defaulting.object;
+  if (defaulting.decodeFailed) {
+    return respond([...goDecodeErrors(patched, version), ...durationErrors(patched)], [], patched);
+  }
+  if (defaulting.panic !== undefined) {
+    return respond([internalError('', `panic: ${defaulting.panic} [recovered]`)], [], patched);
+  }
+  const old = ctx.operation === 'UPDATE' ? runDefaulting(oldObject, version, terminationDelayDecodes, ctx.groveApi).object : undefined;
+  prepareForStorage(patched, old, version);
   const validated = withGeneratedName(patched);
-  const apiServerErrors = schemaErrors(POD_CLIQUE_SET_SCHEMA, validated, true);
-  apiServerErrors.push(...celErrors(apiServerErrors, () => validateCelRules(validated, ctx.operation)));
+  const apiServerErrors = schemaStageErrors(validated, old, version, true);
   if (apiServerErrors.length > 0) {
     return respond(apiServerErrors, [], patched);
   }
-  const pcs = podCliqueSetView(validated);
-  const outcome = ctx.operation === 'CREATE'
-    ? validateCreate(pcs, ctx)
-    : validateUpdate(pcs, podCliqueSetView(defaultPodCliqueSet(oldObject)), ctx);
+  const outcome = validatingWebhook(podCliqueSetView(validated), old === undefined ? undefined : podCliqueSetView(old), ctx);
   return respond(outcome.errors, outcome.warnings, patched);
+}
+
+/** Stage 5: Grove's validating webhook (operator/internal/webhook/admission/pcs/validation/handler.go). */
+function validatingWebhook(pcs: PodCliqueSetView, old: PodCliqueSetView | undefined, ctx: PodCliqueSetAdmissionContext): WebhookOutcome {
+  const outcome = old === undefined ? validateCreate(pcs, ctx) : validateUpdate(pcs, old, ctx);
+  const extra = apiLevelWebhookRules(pcs, old, ctx);
+  return { errors: [...outcome.errors, ...extra.errors], warnings: [...outcome.warnings, ...extra.warnings] };
+}
+
+/**
+ * The place for webhook rules that exist at one Grove API level only (e.g. GREP-393's for `next`). The pinned API has
+ * none.
+ */
+function apiLevelWebhookRules(_pcs: PodCliqueSetView, _old: PodCliqueSetView | undefined, ctx: PodCliqueSetAdmissionContext): WebhookOutcome {
+  switch (ctx.groveApi) {
+    case 'pinned':
+    case 'next':
+    default:
+      return { errors: [], warnings: [] };
+  }
 }
 
 /** `terminationDelay` must parse as a Go duration for the webhook to decode the object. */

@@ -4,7 +4,6 @@
  */
 import { validateCliqueDependencies } from './clique-dependencies';
 import { SchedulerRegistry } from './config';
-import { STARTUP_TYPES, SCOPE_VALUES } from './crd-schemas';
 import { parseGoDuration } from './duration';
 import { ErrorList, duplicate, invalid, notFound, notSupported, required } from './errors';
 import { FieldPath } from './field-path';
@@ -18,6 +17,11 @@ import {
 } from './model';
 import { validateSchedulerNames } from './scheduler';
 import { AdmissionOperation } from './types';
+
+/** `CliqueStartupType` values (grove operator/api/core/v1alpha1/podcliqueset.go). */
+const STARTUP_TYPES = ['CliqueStartupTypeAnyOrder', 'CliqueStartupTypeInOrder', 'CliqueStartupTypeExplicit'] as const;
+/** `ResourceSharingScope` values (podcliqueset.go). */
+const SCOPE_VALUES = ['AllReplicas', 'PerReplica'] as const;
 
 /** Pod names need room for replica indices and a random suffix: Grove caps the sum of the name parts. */
 const MAX_COMBINED_RESOURCE_NAME_LENGTH = 45;

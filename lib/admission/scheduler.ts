@@ -10,7 +10,7 @@ import { ErrorList, invalid } from './errors';
 import { FieldPath } from './field-path';
 import { goList, goQuote, unique } from './json';
 import { isDNS1123Subdomain } from './k8s-validation';
-import { CliqueView, PodCliqueSetView, hasAnyTopologyConstraint } from './model';
+import { PodCliqueSetView, hasAnyTopologyConstraint } from './model';
 
 /** V38 and V39, on a non-empty clique list (with none, Grove's webhook panics first: quirk Q1). */
 export function validateSchedulerNames(pcs: PodCliqueSetView, registry: SchedulerRegistry, cliquesPath: FieldPath): ErrorList {
@@ -103,25 +103,40 @@ function volcanoQueueSyntaxError(queue: string, path: FieldPath): string | undef
   return errs.length > 0 ? `${path}: ${errs.join('; ')}` : undefined;
 }
 
+/**
+ * grove operator/internal/scheduler/volcano/queue.go `validateQueueAnnotations`: every clique's problem is collected
+ * (`utilerrors.NewAggregate`), not only the first; the existence check runs only when there is none.
+ */
 function validateVolcanoQueue(pcs: PodCliqueSetView, cluster: ClusterObjects): string | undefined {
   const pcsQueue = volcanoQueue(pcs.annotations);
   const pcsError = volcanoQueueSyntaxError(pcsQueue, FieldPath.of('metadata', 'annotations').key(VOLCANO_QUEUE_KEY));
   if (pcsError) {
     return pcsError;
   }
-  let resolved: string | undefined;
+  const errs: string[] = [];
+  let resolved = '';
   for (const [i, clique] of pcs.cliques.entries()) {
     const path = FieldPath.of('spec', 'template', 'cliques').index(i).child('annotations').key(VOLCANO_QUEUE_KEY);
-    const queue = resolveCliqueVolcanoQueue(pcsQueue, clique, path);
+    const cliqueQueue = volcanoQueue(clique.annotations);
+    const syntaxError = volcanoQueueSyntaxError(cliqueQueue, path);
+    if (syntaxError) {
+      errs.push(syntaxError);
+    }
+    const queue = resolveCliqueVolcanoQueue(pcsQueue, cliqueQueue, path);
     if (queue.error) {
-      return queue.error;
+      errs.push(queue.error);
+      continue;
     }
-    if (resolved !== undefined && queue.name !== resolved) {
-      return `${path}: all PodCliques in a PodCliqueSet using volcano scheduler must resolve to the same queue`;
+    if (resolved === '') {
+      resolved = queue.name;
+    } else if (queue.name !== resolved) {
+      errs.push(`${path}: all PodCliques in a PodCliqueSet using volcano scheduler must resolve to the same queue`);
     }
-    resolved = queue.name;
   }
-  const name = resolved ?? (pcsQueue || VOLCANO_DEFAULT_QUEUE);
+  if (errs.length > 0) {
+    return aggregate(errs);
+  }
+  const name = resolved || (pcsQueue || VOLCANO_DEFAULT_QUEUE);
   const state = cluster.volcanoQueueState(name);
   if (state === undefined) {
     return `volcano queue ${goQuote(name)} does not exist`;
@@ -129,13 +144,14 @@ function validateVolcanoQueue(pcs: PodCliqueSetView, cluster: ClusterObjects): s
   return state === 'Open' ? undefined : `volcano queue ${goQuote(name)} is not Open`;
 }
 
-/** The queue a clique resolves to (PCS and clique annotations must agree when both are set). */
-function resolveCliqueVolcanoQueue(pcsQueue: string, clique: CliqueView, path: FieldPath): { name: string; error?: string } {
-  const cliqueQueue = volcanoQueue(clique.annotations);
-  const syntaxError = volcanoQueueSyntaxError(cliqueQueue, path);
-  if (syntaxError) {
-    return { name: '', error: syntaxError };
-  }
+/** `utilerrors.NewAggregate(errs).Error()` (k8s.io/apimachinery pkg/util/errors): one message, or `[a, b]`, repeats once. */
+function aggregate(messages: readonly string[]): string {
+  const unique = [...new Set(messages)];
+  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
+}
+
+/** queue.go `resolvePodCliqueQueue`: PCS and clique annotations must agree when both are set. */
+function resolveCliqueVolcanoQueue(pcsQueue: string, cliqueQueue: string, path: FieldPath): { name: string; error?: string } {
   if (pcsQueue !== '' && cliqueQueue !== '' && pcsQueue !== cliqueQueue) {
     return {
       name: '',

@@ -3,7 +3,7 @@
  * offline port), the pinned CRD structure, and checks across objects that a webhook cannot make.
  */
 import { AdmissionError, OperatorConfig, admit } from '../admission';
-import { validateAgainstCrd } from '../schema';
+import { groveCrdVersion, validateAgainstCrd, walkSchema } from '../schema';
 import { podGpuRequest } from '../catalog';
 import { HELP_OPTION, groveApiOf, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
@@ -104,6 +104,7 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
     findings.push(
       ...admission,
       ...warnings,
+      ...writtenRequiredFindings(src, admission, pcs),
       ...crdFindings(src, options.crds, admission, notes),
       ...topologyReferences(src, pcs, ctbNames),
       ...queueReferences(src, pcs, options.operatorConfig, kaiQueues),
@@ -262,6 +263,21 @@ function admissionFix(e: AdmissionError, pcs: PcsInfo | undefined): string {
 function lastSegment(field: string): string {
   const parts = field.split('.');
   return parts[parts.length - 1] || field;
+}
+
+/**
+ * Required fields the manifest as written lacks, checked with the generated pinned CRD schema. The API server can
+ * accept such an object (Grove's defaulting webhook re-marshals it and writes zero values such as `roleName: ""`), but
+ * an empty value is rarely what the author meant.
+ */
+function writtenRequiredFindings(src: SourceObject, admission: readonly Finding[], pcs: PcsInfo): Finding[] {
+  const crd = groveCrdVersion('pinned', 'grove.io/v1alpha1', 'PodCliqueSet');
+  if (crd === undefined || admission.some(f => f.severity === 'error')) {
+    return [];
+  }
+  return walkSchema(src.object, crd.version.schema, '', { reportUnknown: false, skipKeys: new Set(['metadata']) })
+    .filter(issue => issue.type === 'Required')
+    .map(issue => finding(src, 'error', issue.field, 'required field is missing', admissionFix({ type: 'Required', field: issue.field, detail: issue.detail }, pcs), 'admission'));
 }
 
 /** The pinned CRD structure, leaving out fields admission already reported. */

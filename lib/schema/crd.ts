@@ -3,6 +3,8 @@
  */
 import { ValidationProblem } from '../errors';
 import { validateObjectMeta } from './object-meta';
+import { celIssues } from './cel';
+import { listTypeIssues } from './list-type';
 import { walkSchema } from './structural';
 import { SchemaIssue } from './types';
 import { describeType, isPlainObject, show } from './util';
@@ -23,6 +25,9 @@ export interface CrdVersion {
    */
   readonly schema?: Record<string, unknown>;
 }
+
+/** Error types after which the API server does not evaluate CEL rules. */
+export const BLOCKING_TYPES: ReadonlySet<string> = new Set(['NotSupported', 'Required', 'TooLong', 'TooMany', 'TypeInvalid']);
 
 /** Fields of a resource that the API server handles itself rather than through the CRD schema. */
 const RESOURCE_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
@@ -55,7 +60,7 @@ function versionFromInfo(info: CrdInfo, apiVersion: string): CrdVersion | undefi
  * Validates a whole custom resource the way the API server does on create: `apiVersion` must name a served version
  * of the CRD, `kind` must match, `metadata` is checked as ObjectMeta (the schema does not describe it), and
  * everything else is checked against that version's structural schema with `validateStructural` semantics (unknown
- * fields are issues; CEL rules are left to the admission port).
+ * fields are issues), then list types and, unless a blocking error was found, the CEL rules.
  *
  * Never throws: malformed objects and malformed CRD documents come back as issues.
  *
@@ -79,7 +84,12 @@ export function validateAgainstCrd(obj: unknown, crd: unknown): SchemaIssue[] {
     // A namespace on a cluster-scoped object is cleared by the API server; that loses nothing, so it is not reported.
 
     if (version?.schema !== undefined) {
-      walkSchema(obj, version.schema, '', issues, 0, { skipKeys: RESOURCE_KEYS });
+      const schemaIssues = walkSchema(obj, version.schema, '', { reportUnknown: true, skipKeys: RESOURCE_KEYS });
+      issues.push(...schemaIssues, ...listTypeIssues(obj, version.schema, ''));
+      // CEL rules run only when no blocking error was found, as in the API server (strategy.go hasBlockingErr).
+      if (!issues.some(i => BLOCKING_TYPES.has(i.type))) {
+        issues.push(...celIssues(obj, version.schema, undefined, ''));
+      }
     }
   } catch (e) {
     issues.push({ field: '', type: 'InternalError', detail: `validation stopped: ${e instanceof Error ? e.message : String(e)}` });

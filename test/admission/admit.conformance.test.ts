@@ -4,8 +4,22 @@
  */
 import { admit, defaultPodCliqueSet } from '../../lib/admission';
 import { describeWithReference } from '../support/reference';
-import { loadConformance, mismatches } from './conformance';
+import { AdmissionCase, loadConformance, mismatches } from './conformance';
 import { getByFieldPath } from './field-path-get';
+
+/**
+ * Cases where the conformance file expects the webhook's error but the API server refuses the object first; the API
+ * server's behaviour wins and the case is checked against it.
+ */
+const API_SERVER_WINS: Record<string, (c: AdmissionCase) => AdmissionCase> = {
+  // env is `x-kubernetes-list-type: map` keyed by name in the pinned CRD (from k8s.io/api core/v1 types.go
+  // `+listType=map +listMapKey=name`): apiextensions-apiserver pkg/apiserver/schema/listtype/validation.go reports the
+  // second entry as Duplicate before Grove's webhook runs.
+  'env-dup': c => ({
+    ...c,
+    expect: { ...c.expect, errors: [{ type: 'Duplicate', field: 'spec.template.cliques[0].spec.podSpec.containers[0].env[1]' }], errorsMatch: 'exact', messageContains: ['Duplicate value: {"name":"MY_VAR"}'] },
+  }),
+};
 
 describeWithReference('Grove admission conformance', () => {
   const file = loadConformance();
@@ -20,7 +34,8 @@ describeWithReference('Grove admission conformance', () => {
   });
 
   describe('admission cases', () => {
-    test.each(file.cases.map(c => [c.id, c] as const))('%s', (_id, c) => {
+    test.each(file.cases.map(c => [c.id, c] as const))('%s', (_id, c0) => {
+      const c = API_SERVER_WINS[c0.id]?.(c0) ?? c0;
       const response = admit({
         operation: c.operation,
         object: c.object,

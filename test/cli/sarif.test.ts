@@ -22,7 +22,9 @@ function schemaErrors(log: unknown): string[] {
 const CRD_ARGS = CRDS_DIR === undefined ? [] : ['--crds', CRDS_DIR];
 
 describe('lint --format sarif', () => {
-  const broken = [`${FIXTURES}/broken`, ...CRD_ARGS];
+  // The broken fixtures give errors and warnings; an LLM app without its cluster objects declared gives infos
+  // (the Dynamo reference checks), so every SARIF level is exercised.
+  const broken = [`${FIXTURES}/broken`, 'dist/qwen3-disagg.k8s.yaml', ...CRD_ARGS];
   let sarif: ReturnType<typeof cli>;
   let json: ReturnType<typeof cli>;
   beforeAll(() => {

@@ -31,13 +31,14 @@ describe('type', () => {
     expect(issues.map(i => i.type)).toEqual(expected);
   });
 
-  test('the detail names the expected and the actual type', () => {
-    expect(validateStructural('3', { type: 'integer' })[0].detail).toBe('must be of type integer, got string "3"');
+  test('the detail is the API server\'s (kube-openapi pkg/validation/errors): path, expected and actual type', () => {
+    expect(validateStructural('3', { type: 'integer' })[0].detail).toBe('body in body must be of type integer: "string"');
+    expect(validateStructural({ a: '3' }, obj({ a: { type: 'integer' } }))[0].detail).toBe('a in body must be of type integer: "string"');
   });
 
   test('non-finite numbers are invalid', () => {
-    expect(pairs(validateStructural(Number.NaN, { type: 'number' }))).toEqual([['Invalid', '']]);
-    expect(pairs(validateStructural(Infinity, { type: 'number' }))).toEqual([['Invalid', '']]);
+    expect(pairs(validateStructural(Number.NaN, { type: 'number' }))).toEqual([['TypeInvalid', '']]);
+    expect(pairs(validateStructural(Infinity, { type: 'number' }))).toEqual([['TypeInvalid', '']]);
   });
 
   test('a wrong type stops the walk below it', () => {
@@ -46,20 +47,21 @@ describe('type', () => {
   });
 });
 
+// kube-openapi (pkg/validation/validate) reports a value outside format int32/int64 as a type error.
 describe('format', () => {
   test('int32 range', () => {
     const schema = { type: 'integer', format: 'int32' };
     expect(validateStructural(2147483647, schema)).toEqual([]);
     expect(validateStructural(-2147483648, schema)).toEqual([]);
-    expect(pairs(validateStructural(2147483648, schema))).toEqual([['Invalid', '']]);
-    expect(pairs(validateStructural(-2147483649, schema))).toEqual([['Invalid', '']]);
+    expect(pairs(validateStructural(2147483648, schema))).toEqual([['TypeInvalid', '']]);
+    expect(pairs(validateStructural(-2147483649, schema))).toEqual([['TypeInvalid', '']]);
   });
 
   test('int64 range', () => {
     const schema = { type: 'integer', format: 'int64' };
     expect(validateStructural(2 ** 62, schema)).toEqual([]);
-    expect(pairs(validateStructural(2 ** 63, schema))).toEqual([['Invalid', '']]);
-    expect(pairs(validateStructural(-(2 ** 64), schema))).toEqual([['Invalid', '']]);
+    expect(pairs(validateStructural(2 ** 63, schema))).toEqual([['TypeInvalid', '']]);
+    expect(pairs(validateStructural(-(2 ** 64), schema))).toEqual([['TypeInvalid', '']]);
   });
 });
 
@@ -169,7 +171,7 @@ describe('enum', () => {
     expect(validateStructural('OnDelete', schema)).toEqual([]);
     const issues = validateStructural('Recreate', schema);
     expect(pairs(issues)).toEqual([['NotSupported', '']]);
-    expect(issues[0].detail).toBe('unsupported value "Recreate", supported values: "RollingRecreate", "OnDelete"');
+    expect(issues[0].detail).toBe('Unsupported value: "Recreate": supported values: "RollingRecreate", "OnDelete"');
   });
 });
 
@@ -295,7 +297,8 @@ describe('x-kubernetes-list-type', () => {
     expect(validateStructural([{ name: 'a' }, { name: 'b' }], mapList)).toEqual([]);
     const issues = validateStructural([{ name: 'a' }, { name: 'b', value: '1' }, { name: 'a', value: '2' }], mapList);
     expect(pairs(issues)).toEqual([['Duplicate', '[2]']]);
-    expect(issues[0].detail).toMatch(/name="a"/);
+    // listtype/validation.go: field.Duplicate(path[i], {keyField: value})
+    expect(issues[0].detail).toBe('Duplicate value: {"name":"a"}');
   });
 
   test('map: several keys form one composite key, and missing keys take their default', () => {
@@ -384,7 +387,7 @@ describe('garbage input', () => {
     expect(Array.isArray(validateStructural(value, schema))).toBe(true);
   });
 
-  test('very deep nesting is cut off with an issue', () => {
+  test('very deep nesting of a cyclic schema is cut off with an issue', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 1000; i++) {
       deep = { a: deep };
@@ -393,6 +396,14 @@ describe('garbage input', () => {
     schema.properties = { a: schema };
     const issues = validateStructural(deep, schema);
     expect(issues.some(i => i.detail.includes('nesting deeper'))).toBe(true);
+  });
+
+  test('a value 10,000 levels deep under preserve-unknown-fields is accepted without throwing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10000; i++) {
+      deep = { a: [deep] };
+    }
+    expect(validateStructural({ x: deep }, obj({ x: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }))).toEqual([]);
   });
 
   test('a throwing getter becomes an InternalError issue', () => {

@@ -1,9 +1,10 @@
 /**
  * `expectSchemaValid(objects)`: checks synthesized manifests against the pinned Grove CRDs, the way the API server
- * would check them on create (structural schema, unknown fields, ObjectMeta; CEL is left to the admission tests).
+ * would check them on create (structural schema, unknown fields, ObjectMeta, list types, CEL), with the one schema
+ * engine (`lib/schema`) and the CRD schemas compiled into `lib/schema/generated/` (no reference data needed).
  *
- * The CRDs come from the reference directory (see `reference.ts`). When it is absent the check does nothing and
- * says so once. The PodCliqueSet CRD is ~880 KB of YAML and takes ~0.6 s to parse, so parsed CRDs are cached in
+ * `loadPinnedCrd` reads the CRD files themselves from the reference directory (see `reference.ts`), for tests that
+ * compare with them. The PodCliqueSet CRD is ~880 KB of YAML and takes ~0.6 s to parse, so parsed CRDs are cached in
  * memory and, as JSON, in the OS temp directory (keyed by file size and mtime), which makes later test files load it
  * in a few milliseconds. Set `GROVE_CRD_CACHE=off` to skip the disk cache.
  */
@@ -11,8 +12,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatSchemaIssue, SchemaIssue, validateAgainstCrd } from '../../lib/schema';
-import { HAS_REFERENCE, readReferenceYaml, referencePath } from './reference';
+import { formatSchemaIssue, groveCrds, SchemaIssue, validateAgainstCrd } from '../../lib/schema';
+import { readReferenceYaml, referencePath } from './reference';
 
 /** The pinned CRD file of each Grove kind, keyed by `<group>/<kind>`. */
 const CRD_FILES: Record<string, string> = {
@@ -29,8 +30,11 @@ const GROVE_GROUPS = new Set(['grove.io', 'scheduler.grove.io']);
 /** Kinds whose CRD the next API (PR #649 preview, `crds/preview-pr649/`) changes; the others stay as pinned. */
 const PREVIEW_FILES = new Set(['grove.io_podcliquesets.yaml', 'grove.io_podcliques.yaml', 'grove.io_podcliquescalinggroups.yaml', 'scheduler.grove.io_podgangs.yaml']);
 
-/** True when the preview CRDs of the next API are present in the reference data. */
-export const HAS_PREVIEW_CRDS = HAS_REFERENCE && fs.existsSync(referencePath('grove', 'crds', 'preview-pr649', 'grove.io_podcliquesets.yaml'));
+/**
+ * True when the generated schemas hold the preview CRDs of the next API (lib/schema/generated/crds-next.ts, made
+ * from the reference data's crds/preview-pr649/), so `expectSchemaValid(objects, 'next')` needs no reference data.
+ */
+export const HAS_PREVIEW_CRDS = groveCrds('next').some(c => c.kind === 'PodCliqueSet');
 
 /**
  * `describe` when the preview CRDs are present; otherwise a skipped `describe` and a warning that says so.
@@ -49,7 +53,26 @@ export function describeWithPreviewCrds(name: string, fn: () => void): void {
 export type CrdLevel = 'pinned' | 'next';
 
 const memoryCache = new Map<string, unknown>();
-let warnedMissing = false;
+
+/** The generated CRDs of an API level as CustomResourceDefinition documents, by `<group>/<kind>`. */
+const generatedCache = new Map<CrdLevel, ReadonlyMap<string, unknown>>();
+function generated(level: CrdLevel): ReadonlyMap<string, unknown> {
+  let m = generatedCache.get(level);
+  if (m === undefined) {
+    m = new Map(groveCrds(level).map(c => [`${c.group}/${c.kind}`, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      spec: {
+        group: c.group,
+        names: { kind: c.kind, plural: c.plural },
+        scope: c.scope,
+        versions: c.versions.map(v => ({ name: v.name, served: v.served, storage: v.storage, schema: { openAPIV3Schema: v.schema } })),
+      },
+    }]));
+    generatedCache.set(level, m);
+  }
+  return m;
+}
 
 /**
  * Loads the pinned CRD document of a Grove kind (`grove.io/PodCliqueSet`, ...), parsed once per process.
@@ -75,14 +98,8 @@ export interface ObjectSchemaIssues {
   readonly issues: readonly SchemaIssue[];
 }
 
-/**
- * Schema issues of every Grove object in `objects`; objects of other API groups are skipped. Returns an empty list
- * when the reference data is absent.
- */
+/** Schema issues of every Grove object in `objects`; objects of other API groups are skipped. */
 export function groveSchemaIssues(objects: readonly unknown[], level: CrdLevel = 'pinned'): ObjectSchemaIssues[] {
-  if (!HAS_REFERENCE) {
-    return [];
-  }
   const out: ObjectSchemaIssues[] = [];
   objects.forEach((obj, index) => {
     const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, any>;
@@ -93,9 +110,9 @@ export function groveSchemaIssues(objects: readonly unknown[], level: CrdLevel =
     }
     const kind = typeof o.kind === 'string' ? o.kind : '';
     const label = `${kind || '<no kind>'}/${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'} (object ${index})`;
-    const crd = loadPinnedCrd(`${group}/${kind}`, level);
+    const crd = generated(level).get(`${group}/${kind}`);
     const issues: SchemaIssue[] = crd === undefined
-      ? [{ field: 'kind', type: 'NotSupported', detail: `no pinned CRD for ${group}/${kind}; known: ${Object.keys(CRD_FILES).join(', ')}` }]
+      ? [{ field: 'kind', type: 'NotSupported', detail: `no pinned CRD for ${group}/${kind}; known: ${[...generated(level).keys()].join(', ')}` }]
       : validateAgainstCrd(obj, crd);
     if (issues.length > 0) {
       out.push({ object: label, issues });
@@ -106,20 +123,11 @@ export function groveSchemaIssues(objects: readonly unknown[], level: CrdLevel =
 
 /**
  * Fails the current test, listing every issue, unless every Grove object in `objects` is valid against its pinned
- * CRD. Objects of other API groups (Service, ConfigMap, ...) are skipped. Does nothing (and warns once) when the
- * reference data is absent.
+ * CRD. Objects of other API groups (Service, ConfigMap, ...) are skipped.
  *
  * @param objects synthesized manifests, e.g. `Testing.synth(chart)`
  */
 export function expectSchemaValid(objects: readonly any[], level: CrdLevel = 'pinned'): void {
-  if (!HAS_REFERENCE) {
-    if (!warnedMissing) {
-      warnedMissing = true;
-      // eslint-disable-next-line no-console
-      console.warn('[skipped] expectSchemaValid: reference data not found (set GROVE_REFERENCE_DIR)');
-    }
-    return;
-  }
   const failures = groveSchemaIssues(objects, level);
   if (failures.length === 0) {
     return;
