@@ -1,4 +1,5 @@
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { Synthesis, synthesisOf } from './validation';
 
 /**
  * Remembers the last rendering of an ApiObject whose spec is produced lazily, so that one synthesis renders and
@@ -33,6 +34,8 @@ export class RenderMemo<P extends object> {
   private record?: RenderRecord;
   /** A fresh rendering made for a check, not handed out yet. */
   private pending?: any;
+  /** The synthesis in progress when `pending` was made. */
+  private pendingIn?: Synthesis;
   /** The spec the Lazy produced during the current fresh rendering. */
   private produced?: unknown;
   private remembered?: { readonly record: RenderRecord; readonly context: unknown; readonly problems: readonly P[] };
@@ -56,11 +59,16 @@ export class RenderMemo<P extends object> {
     });
   }
 
-  /** The object's JSON: the rendering made for the last check when nothing changed since, else a fresh one. */
+  /**
+   * The object's JSON: the rendering made for the last check when it was made in the synthesis in progress (which
+   * changes nothing) or nothing changed since, else a fresh one.
+   */
   public toJson(): any {
     const pending = this.pending;
+    const pendingIn = this.pendingIn;
     this.pending = undefined;
-    if (pending !== undefined && this.upToDate()) {
+    this.pendingIn = undefined;
+    if (pending !== undefined && ((pendingIn !== undefined && pendingIn === synthesisOf(this.apiObject!)) || this.upToDate())) {
       return pending;
     }
     return this.render();
@@ -78,6 +86,7 @@ export class RenderMemo<P extends object> {
     }
     const json = this.render();
     this.pending = json;
+    this.pendingIn = synthesisOf(this.apiObject!);
     const problems = check(json);
     const contextSnapshot = snapshot(context);
     this.remembered = this.record !== undefined && contextSnapshot !== OPAQUE
