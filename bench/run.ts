@@ -9,6 +9,7 @@
  *
  *   npm run bench                          everything below, written to bench/results.json
  *   npm run bench -- --only fleets,lint    some sections (others are kept from bench/results.json)
+ *   npm run bench -- --only fleets --sizes 1000   only some fleet sizes
  *   npm run bench -- --rounds 3            rounds per figure (default: 5; at most 3 for the 10,000-service fleet
  *                                          and the layouts, twice as many for cold start)
  *   npm run bench -- --profile [charts]    one 1000-service synth under `node --cpu-prof`, summarized (bench/.profile/)
@@ -102,8 +103,9 @@ function table(header: string[], rows: (string | number)[][]): string {
 // ------------------------------------------------------------------------------------------------ sections
 
 /** 1000, 3000 and 10,000 services in one chart, each round: synth, then the yaml floor of the same objects. */
-function fleets(rounds: number, tmp: string) {
-  const sizes: [number, number][] = [[1000, rounds], [3000, rounds], [10000, Math.min(rounds, 3)]];
+function fleets(rounds: number, tmp: string, only?: number[]) {
+  const sizes = ([[1000, rounds], [3000, rounds], [10000, Math.min(rounds, 3)]] as [number, number][])
+    .filter(([services]) => only === undefined || only.includes(services));
   const rows = sizes.map(([services, n]) => {
     const synths: any[] = [];
     const floors: any[] = [];
@@ -358,7 +360,7 @@ function main(): void {
     }
     const previous = only && fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
     const measure: Record<Section, () => unknown> = {
-      fleets: () => fleets(rounds, tmp),
+      fleets: () => fleets(rounds, tmp, option('--sizes')?.split(',').map(Number)),
       layouts: () => layouts(Math.min(rounds, 3), tmp),
       cold: () => cold(rounds * 2, tmp),
       lint: () => lint(rounds, tmp),
