@@ -5,8 +5,9 @@
  *                                           construct + synth (+ synth-time admission) of the fleet; the objects it
  *                                           wrote go to dump.json (after the measurement, for `floor` and `plain`)
  *   floor <dump.json>                       yaml serialization alone of the dumped objects, as cdk8s does it
- *   plain <dump.json> <charts>              the dumped objects as plain cdk8s ApiObjects in <charts> charts: what
- *                                           cdk8s itself costs for the same objects in the same layout
+ *   plain <dump.json> <charts> [dependencies]
+ *                                           the dumped objects as plain cdk8s ApiObjects in <charts> charts (and the
+ *                                           same dependencies): what cdk8s itself costs for them in that layout
  *   lint <file.yaml>                        `cdk8s-grove lint` of the file, in-process
  *   parse <file.yaml>                       the YAML parse alone of the file, as lint reads it (lint's floor)
  *   admit <services>                        admit() throughput on the fleet's PodCliqueSets
@@ -78,20 +79,35 @@ function floor(dumpFile: string): object {
   return { ms: t1 - t0, cpuMs: cpuMs(c0), yamlSha256: sha256(yaml) };
 }
 
-/** The same objects as plain `ApiObject`s, service `i`'s objects in chart `floor(i * charts / services)`. */
-function plain(dumpFile: string, charts: number): object {
+/**
+ * The same objects as plain `ApiObject`s, service `i`'s objects (`svc-<i>...`) in chart `floor(i * charts / services)`,
+ * with `dependencies` also the same dependency edges as the constructs add (each PodCliqueSet after the other
+ * objects of its service): what cdk8s itself pays for this many objects, charts and dependencies.
+ */
+function plain(dumpFile: string, charts: number, dependencies: boolean): object {
   const objects: any[] = JSON.parse(fs.readFileSync(dumpFile, 'utf8'));
+  const serviceOf = (o: any) => Number(/svc-(\d+)/.exec(o.metadata?.name ?? '')?.[1] ?? 0);
+  const services = Math.max(...objects.map(serviceOf)) + 1;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const app = new App();
   const all = Array.from({ length: charts }, (_, k) => new Chart(app, `team-${String(k).padStart(4, '0')}`));
+  const byService = new Map<number, ApiObject[]>();
   objects.forEach((o, i) => {
     const { apiVersion, kind, metadata, ...rest } = o;
-    new ApiObject(all[Math.floor((i * charts) / objects.length)], `o${i}`, { apiVersion, kind, metadata, ...rest });
+    const service = serviceOf(o);
+    const object = new ApiObject(all[Math.floor((service * charts) / services)], `o${i}`, { apiVersion, kind, metadata, ...rest });
+    byService.set(service, [...(byService.get(service) ?? []), object]);
   });
+  if (dependencies) {
+    for (const members of byService.values()) {
+      const sets = members.filter(m => m.kind === 'PodCliqueSet');
+      sets.forEach(set => set.addDependency(...members.filter(m => m.kind !== 'PodCliqueSet')));
+    }
+  }
   const yaml = app.synthYaml();
   const t1 = performance.now();
-  return { charts, objects: objects.length, ms: t1 - t0, cpuMs: cpuMs(c0), yamlBytes: yaml.length, ...memory() };
+  return { charts, dependencies, objects: objects.length, ms: t1 - t0, cpuMs: cpuMs(c0), yamlBytes: yaml.length, ...memory() };
 }
 
 function lint(file: string): object {
@@ -184,13 +200,13 @@ function breakdown(services: number, charts: number): object {
 const [mode, a, b, c] = process.argv.slice(2);
 const result = mode === 'synth' ? synth(Number(a), Number(b), c, process.argv[6])
   : mode === 'floor' ? floor(a)
-    : mode === 'plain' ? plain(a, Number(b))
+    : mode === 'plain' ? plain(a, Number(b), c === 'dependencies')
       : mode === 'lint' ? lint(a)
         : mode === 'parse' ? parse(a)
           : mode === 'admit' ? admitThroughput(Number(a))
             : mode === 'breakdown' ? breakdown(Number(a), Number(b ?? 1))
               : undefined;
 if (result === undefined) {
-  throw new Error('usage: child.ts synth <services> <charts> <dump.json> [out.yaml] | floor <dump.json> | plain <dump.json> <charts> | lint <file> | parse <file> | admit <services> | breakdown <services> [charts]');
+  throw new Error('usage: child.ts synth <services> <charts> <dump.json> [out.yaml] | floor <dump.json> | plain <dump.json> <charts> [dependencies] | lint <file> | parse <file> | admit <services> | breakdown <services> [charts]');
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

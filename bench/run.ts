@@ -10,8 +10,10 @@
  *   npm run bench                          everything below, written to bench/results.json
  *   npm run bench -- --only fleets,lint    some sections (others are kept from bench/results.json)
  *   npm run bench -- --only fleets --sizes 1000   only some fleet sizes
- *   npm run bench -- --rounds 3            rounds per figure (default: 5; at most 3 for the 10,000-service fleet
- *                                          and the layouts, twice as many for cold start)
+ *   npm run bench -- --rounds 5            rounds per figure (default 3: 3 for 1000 services and lint, one less for
+ *                                          3000 services, two less for 10,000 and 1000 services' layouts, twice as
+ *                                          many for cold start; a full run takes most of an hour on a busy 2-core
+ *                                          machine)
  *   npm run bench -- --profile [charts]    one 1000-service synth under `node --cpu-prof`, summarized (bench/.profile/)
  *   npm run bench -- --breakdown [charts]  wall time of the main phases of one 1000-service synth (instrumented)
  *
@@ -31,7 +33,7 @@ const ROOT = path.resolve(__dirname, '..');
 const HOOK = path.join(ROOT, 'bin', 'ts-require.js');
 const CDK8S_CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const RESULTS = path.join(ROOT, 'bench', 'results.json');
-const SECTIONS = ['fleets', 'layouts', 'cold', 'lint', 'admit', 'helm'] as const;
+const SECTIONS = ['cold', 'fleets', 'layouts', 'lint', 'admit', 'helm'] as const;
 type Section = typeof SECTIONS[number];
 
 // ------------------------------------------------------------------------------------------------ statistics
@@ -104,7 +106,7 @@ function table(header: string[], rows: (string | number)[][]): string {
 
 /** 1000, 3000 and 10,000 services in one chart, each round: synth, then the yaml floor of the same objects. */
 function fleets(rounds: number, tmp: string, only?: number[]) {
-  const sizes = ([[1000, rounds], [3000, rounds], [10000, Math.min(rounds, 3)]] as [number, number][])
+  const sizes = ([[1000, rounds], [3000, Math.max(1, rounds - 1)], [10000, Math.max(1, rounds - 2)]] as [number, number][])
     .filter(([services]) => only === undefined || only.includes(services));
   const rows = sizes.map(([services, n]) => {
     const synths: any[] = [];
@@ -158,22 +160,27 @@ function fleets(rounds: number, tmp: string, only?: number[]) {
  * synth as plain cdk8s ApiObjects in the same layouts (what cdk8s itself pays for more charts).
  */
 function layouts(rounds: number, tmp: string) {
-  const cases: [services: number, charts: number[]][] = [[1000, [1, 10, 100, 1000]], [300, [1, 300]]];
-  return cases.flatMap(([services, chartCounts]) => {
+  const cases: [services: number, charts: number[], rounds: number][] = [[300, [1, 300], rounds], [1000, [1, 10, 100, 1000], Math.max(1, rounds - 2)]];
+  return cases.flatMap(([services, chartCounts, rounds]) => {
     const ours: number[][] = chartCounts.map(() => []);
     const oursCpu: number[][] = chartCounts.map(() => []);
     const plain: number[][] = chartCounts.map(() => []);
     const plainCpu: number[][] = chartCounts.map(() => []);
+    const plainDeps: number[][] = chartCounts.map(() => []);
+    const plainDepsCpu: number[][] = chartCounts.map(() => []);
     for (let r = 0; r < rounds; r++) {
       const dump = path.join(tmp, `layout-${services}.json`);
       chartCounts.forEach((charts, i) => {
         const s = child(['synth', String(services), String(charts), i === 0 ? dump : path.join(tmp, 'unused.json')]);
         const p = child(['plain', dump, String(charts)]);
+        const d = child(['plain', dump, String(charts), 'dependencies']);
         ours[i].push(s.ms);
         oursCpu[i].push(s.cpuMs);
         plain[i].push(p.ms);
         plainCpu[i].push(p.cpuMs);
-        log(`  ${services} services in ${charts} charts, round ${r + 1}/${rounds}: ${s.ms.toFixed(0)} ms (plain cdk8s ${p.ms.toFixed(0)} ms)`);
+        plainDeps[i].push(d.ms);
+        plainDepsCpu[i].push(d.cpuMs);
+        log(`  ${services} services in ${charts} charts, round ${r + 1}/${rounds}: ${s.ms.toFixed(0)} ms (plain cdk8s ${p.ms.toFixed(0)} ms, with the same dependencies ${d.ms.toFixed(0)} ms)`);
       });
     }
     return chartCounts.map((charts, i) => ({
@@ -186,6 +193,9 @@ function layouts(rounds: number, tmp: string) {
       plainMs: spread(plain[i]),
       plainVsOneChart: ratio(plain[i], plain[0]),
       plainCpuVsOneChart: ratio(plainCpu[i], plainCpu[0]),
+      plainWithDependenciesMs: spread(plainDeps[i]),
+      plainWithDependenciesVsOneChart: ratio(plainDeps[i], plainDeps[0]),
+      plainWithDependenciesCpuVsOneChart: ratio(plainDepsCpu[i], plainDepsCpu[0]),
     }));
   });
 }
@@ -312,8 +322,10 @@ function printSummary(results: any): void {
   }
   if (results.layouts) {
     console.log('\nchart layouts (against the same services in one chart)');
-    console.log(table(['services', 'charts', 'ms', 'vs 1 chart', 'CPU vs 1 chart', 'plain cdk8s ms', 'plain vs 1 chart', 'plain CPU vs 1'],
-      results.layouts.map((r: any) => [r.services, r.charts, show(r.ms), show(r.vsOneChart, 'x'), show(r.cpuVsOneChart, 'x'), show(r.plainMs), show(r.plainVsOneChart, 'x'), show(r.plainCpuVsOneChart, 'x')])));
+    console.log(table(['services', 'charts', 'ms', 'vs 1 chart', 'CPU vs 1', 'plain cdk8s ms', 'vs 1 chart', 'CPU vs 1', 'plain + deps ms', 'vs 1 chart', 'CPU vs 1'],
+      results.layouts.map((r: any) => [r.services, r.charts, show(r.ms), show(r.vsOneChart, 'x'), show(r.cpuVsOneChart, 'x'), show(r.plainMs),
+        show(r.plainVsOneChart, 'x'), show(r.plainCpuVsOneChart, 'x'), show(r.plainWithDependenciesMs), show(r.plainWithDependenciesVsOneChart, 'x'),
+        show(r.plainWithDependenciesCpuVsOneChart, 'x')])));
   }
   if (results.cold) {
     console.log('\ncold start (whole processes)');
@@ -352,7 +364,7 @@ function main(): void {
       console.log(table(['function', 'ms', 'calls'], Object.entries(b.functions).map(([name, f]: [string, any]) => [name, f.ms, f.calls])));
       return;
     }
-    const rounds = Number(option('--rounds') ?? 5);
+    const rounds = Number(option('--rounds') ?? 3);
     const only = option('--only')?.split(',') as Section[] | undefined;
     const unknown = only?.filter(s => !SECTIONS.includes(s));
     if (unknown?.length) {
@@ -361,7 +373,7 @@ function main(): void {
     const previous = only && fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
     const measure: Record<Section, () => unknown> = {
       fleets: () => fleets(rounds, tmp, option('--sizes')?.split(',').map(Number)),
-      layouts: () => layouts(Math.min(rounds, 3), tmp),
+      layouts: () => layouts(rounds, tmp),
       cold: () => cold(rounds * 2, tmp),
       lint: () => lint(rounds, tmp),
       admit: () => admitSection(rounds),
@@ -369,14 +381,16 @@ function main(): void {
     };
     const measured: Record<string, unknown> = {};
     const load: Record<string, unknown> = { ...previous.load };
+    let results: any = previous;
     for (const section of SECTIONS.filter(s => !only || only.includes(s))) {
       const before = loadAverage();
       const t0 = performance.now();
       measured[section] = measure[section]();
       load[section] = { before, after: loadAverage(), minutes: round((performance.now() - t0) / 60000) };
+      // written after every section, so that an interrupted run keeps what it measured
+      results = { ...previous, machine: machine(), load, ...measured };
+      fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     }
-    const results = { ...previous, machine: machine(), load, ...measured };
-    fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printSummary(results);
     console.log('\nwritten to bench/results.json');
   } finally {
