@@ -10,6 +10,7 @@
  *   npm run bench                          everything below, written to bench/results.json
  *   npm run bench -- --only fleets,lint    some sections (others are kept from bench/results.json)
  *   npm run bench -- --only fleets --sizes 1000   only some fleet sizes
+ *   npm run bench -- --results FILE        write FILE instead of bench/results.json
  *   npm run bench -- --rounds 5            rounds per figure (default 3: 3 for 1000 services and lint, one less for
  *                                          3000 services, two less for 10,000 and 1000 services' layouts, twice as
  *                                          many for cold start; a full run takes most of an hour on a busy 2-core
@@ -32,7 +33,6 @@ import { formatProfile, summarizeProfile } from './profile';
 const ROOT = path.resolve(__dirname, '..');
 const HOOK = path.join(ROOT, 'bin', 'ts-require.js');
 const CDK8S_CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-const RESULTS = path.join(ROOT, 'bench', 'results.json');
 const SECTIONS = ['cold', 'fleets', 'layouts', 'lint', 'admit', 'helm'] as const;
 type Section = typeof SECTIONS[number];
 
@@ -57,7 +57,7 @@ function ratio(a: number[], b: number[]): Spread {
   return spread(a.map((x, i) => x / b[i]), 2);
 }
 
-const show = (s: Spread, unit = '') => `${s.median}${unit} (${s.min}-${s.max})`;
+const show = (s: Spread | undefined, unit = '') => (s === undefined ? '-' : `${s.median}${unit} (${s.min}-${s.max})`);
 
 // ------------------------------------------------------------------------------------------------ processes
 
@@ -69,15 +69,28 @@ function child(args: string[], nodeFlags: string[] = []): any {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-/** Wall time of a whole command in milliseconds (its output discarded); throws when it fails. */
-function timeCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): number {
+/** GNU time, which reports the CPU time of a command and of every process it waited for. */
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find(f => fs.existsSync(f));
+
+/** A whole command's wall time and (with GNU time) CPU time, user + system, its processes together, in ms. */
+interface CommandTime { ms: number; cpuMs?: number }
+
+/** Runs a whole command (its output discarded) and times it; throws when it fails. */
+function timeCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): CommandTime {
+  const cpuFile = path.join(os.tmpdir(), `cdk8s-grove-bench-cpu-${process.pid}`);
+  const [file, argv] = GNU_TIME ? [GNU_TIME, ['-o', cpuFile, '-f', '%U %S', command, ...args]] : [command, args];
   const t0 = performance.now();
-  const r = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(file, argv, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr}`);
   }
-  return ms;
+  if (!GNU_TIME) {
+    return { ms };
+  }
+  const [user, system] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  fs.rmSync(cpuFile, { force: true });
+  return { ms, cpuMs: (user + system) * 1000 };
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -224,7 +237,7 @@ function cold(rounds: number, tmp: string) {
   const out = path.join(tmp, 'synth-out');
   const cacheDir = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-grove-ts');
   const env = { ...process.env, CDK8S_OUTDIR: out };
-  const variants: [string, () => number][] = [
+  const variants: [string, () => CommandTime][] = [
     ['npm run synth (example apps)', () => timeCommand('npm', ['run', '--silent', 'synth', '--', '--output', out], ROOT)],
     ['npm run synth (one-object plain cdk8s app)', () => timeCommand('npm', ['run', '--silent', 'synth'], plainDir)],
     ['cdk8s synth (example apps)', () => timeCommand(CDK8S_CLI, ['synth', '--check-upgrade', 'false', '--output', out], ROOT)],
@@ -239,19 +252,27 @@ function cold(rounds: number, tmp: string) {
   ];
   variants.forEach(([, run]) => run()); // warm-up: file system caches, and the transpile cache filled again
   timeCommand('npm', ['run', '--silent', 'synth', '--', '--output', out], ROOT);
-  const samples: number[][] = variants.map(() => []);
+  const samples: CommandTime[][] = variants.map(() => []);
   for (let r = 0; r < rounds; r++) {
     variants.forEach(([, run], i) => samples[i].push(run()));
     timeCommand('npm', ['run', '--silent', 'synth', '--', '--output', out], ROOT); // the cache filled again
-    log(`  cold start, round ${r + 1}/${rounds}: ${variants.map(([name], i) => `${name} ${samples[i][r].toFixed(0)} ms`).join(', ')}`);
+    log(`  cold start, round ${r + 1}/${rounds}: ${variants.map(([name], i) => `${name} ${samples[i][r].ms.toFixed(0)} ms`).join(', ')}`);
   }
+  const ms = samples.map(s => s.map(t => t.ms));
+  const cpu = GNU_TIME ? samples.map(s => s.map(t => t.cpuMs!)) : undefined;
   return {
     rounds,
-    note: 'wall time of whole processes; the transpile cache is filled except where said',
-    ms: Object.fromEntries(variants.map(([name], i) => [name, spread(samples[i], 0)])),
-    npmSynthVsPlain: ratio(samples[0], samples[1]),
-    cliSynthVsPlain: ratio(samples[2], samples[3]),
-    npmSynthVsPlainCli: ratio(samples[0], samples[3]),
+    note: 'whole processes, wall time and CPU time (user + system of all their processes); the transpile cache is filled except where said',
+    ms: Object.fromEntries(variants.map(([name], i) => [name, spread(ms[i], 0)])),
+    ...(cpu ? { cpuMs: Object.fromEntries(variants.map(([name], i) => [name, spread(cpu[i], 0)])) } : {}),
+    npmSynthVsPlain: ratio(ms[0], ms[1]),
+    cliSynthVsPlain: ratio(ms[2], ms[3]),
+    npmSynthVsPlainCli: ratio(ms[0], ms[3]),
+    ...(cpu ? {
+      cpuNpmSynthVsPlain: ratio(cpu[0], cpu[1]),
+      cpuCliSynthVsPlain: ratio(cpu[2], cpu[3]),
+      cpuNpmSynthVsPlainCli: ratio(cpu[0], cpu[3]),
+    } : {}),
   };
 }
 
@@ -294,8 +315,8 @@ function helm(rounds: number) {
     log(`  helm: skipped, ${why}`);
     return { skipped: why };
   }
-  const samples = Array.from({ length: rounds }, () => timeCommand('helm', ['template', 'bench', chart], ROOT));
-  const one = Array.from({ length: rounds }, () => timeCommand(process.execPath, ['-r', HOOK, 'bench/one-service.ts'], ROOT));
+  const samples = Array.from({ length: rounds }, () => timeCommand('helm', ['template', 'bench', chart], ROOT).ms);
+  const one = Array.from({ length: rounds }, () => timeCommand(process.execPath, ['-r', HOOK, 'bench/one-service.ts'], ROOT).ms);
   return { chart: path.basename(chart), ms: spread(samples, 0), oneServiceMs: spread(one, 0), oneServiceVsHelm: ratio(one, samples) };
 }
 
@@ -329,8 +350,9 @@ function printSummary(results: any): void {
   }
   if (results.cold) {
     console.log('\ncold start (whole processes)');
-    console.log(table(['process', 'ms'], Object.entries(results.cold.ms).map(([k, v]: [string, any]) => [k, show(v)])));
-    console.log(`npm run synth: ${show(results.cold.npmSynthVsPlain, 'x')} of the plain app's npm run synth, ${show(results.cold.npmSynthVsPlainCli, 'x')} of its cdk8s synth; cdk8s synth: ${show(results.cold.cliSynthVsPlain, 'x')}`);
+    const c = results.cold;
+    console.log(table(['process', 'ms', 'CPU ms'], Object.entries(c.ms).map(([k, v]: [string, any]) => [k, show(v), show(c.cpuMs?.[k])])));
+    console.log(`npm run synth: ${show(c.npmSynthVsPlain, 'x')} of the plain app's npm run synth (CPU ${show(c.cpuNpmSynthVsPlain, 'x')}), ${show(c.npmSynthVsPlainCli, 'x')} of its cdk8s synth (CPU ${show(c.cpuNpmSynthVsPlainCli, 'x')}); cdk8s synth: ${show(c.cliSynthVsPlain, 'x')} (CPU ${show(c.cpuCliSynthVsPlain, 'x')})`);
   }
   if (results.lint) {
     const l = results.lint;
@@ -370,6 +392,7 @@ function main(): void {
     if (unknown?.length) {
       throw new Error(`unknown sections ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
     }
+    const RESULTS = path.resolve(option('--results') ?? path.join(ROOT, 'bench', 'results.json'));
     const previous = only && fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
     const measure: Record<Section, () => unknown> = {
       fleets: () => fleets(rounds, tmp, option('--sizes')?.split(',').map(Number)),
@@ -392,7 +415,7 @@ function main(): void {
       fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     }
     printSummary(results);
-    console.log('\nwritten to bench/results.json');
+    console.log(`\nwritten to ${path.relative(ROOT, RESULTS)}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
