@@ -1,16 +1,26 @@
 /**
  * One benchmark measurement, run by `bench/run.ts` in a fresh process and reported as one JSON line on stdout.
  *
- *   synth <services> <dump.json> [charts]   construct + synth (+ synth-time admission) of the fleet, then dump the objects
+ *   synth <services> <charts> <dump.json> [out.yaml]
+ *                                           construct + synth (+ synth-time admission) of the fleet; the objects it
+ *                                           wrote go to dump.json (after the measurement, for `floor` and `plain`)
  *   floor <dump.json>                       yaml serialization alone of the dumped objects, as cdk8s does it
+ *   plain <dump.json> <charts> [dependencies]
+ *                                           the dumped objects as plain cdk8s ApiObjects in <charts> charts (and the
+ *                                           same dependencies): what cdk8s itself costs for them in that layout
+ *   lint <file.yaml>                        `cdk8s-grove lint` of the file, in-process
+ *   parse <file.yaml>                       the YAML parse alone of the file, as lint reads it (lint's floor)
  *   admit <services>                        admit() throughput on the fleet's PodCliqueSets
  *   breakdown <services>                    where one synth's time goes (wall time of instrumented functions)
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { ApiObject, Yaml } from 'cdk8s';
+import * as v8 from 'v8';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { buildFleet } from './fleet';
 import { admit, DEFAULT_OPERATOR_CONFIG, PodCliqueSet } from '../lib';
+import { main as cli } from '../lib/cli/main';
 import { RenderMemo } from '../lib/private/render-memo';
 
 /** The `yaml` module cdk8s itself loads (cdk8s bundles its own copy) and the options of cdk8s' `Yaml.stringify`. */
@@ -21,33 +31,109 @@ function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-function synth(services: number, dumpFile: string, charts?: number): object {
+/** CPU time of this process (every thread: user + system) since `since`, in milliseconds. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+}
+
+function memory() {
+  return {
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    heapLimitMB: v8.getHeapStatistics().heap_size_limit / 2 ** 20,
+  };
+}
+
+/** The objects of a synthesized YAML stream, read back the way cdk8s wrote them (YAML 1.1). */
+function objectsOf(yaml: string): unknown[] {
+  return YAML.parseAllDocuments(yaml, { version: '1.1' }).map(d => d.toJS());
+}
+
+function synth(services: number, charts: number, dumpFile: string, yamlFile?: string): object {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const app = buildFleet(services, charts);
   const t1 = performance.now();
   const yaml = app.synthYaml();
   const t2 = performance.now();
-  const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  // The same objects synthYaml serialized, for the floor (computed after the measurement, not timed).
-  const objects = app.charts.flatMap(c => c.toJson());
+  const cpu = cpuMs(c0);
+  const mem = memory();
+  const objects = objectsOf(yaml);
   fs.writeFileSync(dumpFile, JSON.stringify(objects));
+  if (yamlFile) {
+    fs.writeFileSync(yamlFile, yaml);
+  }
   return {
-    services, objects: objects.length, ms: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1, peakRssMB, yamlBytes: yaml.length,
+    services, charts, objects: objects.length, ms: t2 - t0, cpuMs: cpu, constructMs: t1 - t0, synthMs: t2 - t1, ...mem,
     yamlSha256: sha256(yaml),
   };
 }
 
 function floor(dumpFile: string): object {
   const objects: unknown[] = JSON.parse(fs.readFileSync(dumpFile, 'utf8'));
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   // exactly cdk8s' Yaml.stringify(...docs)
   const yaml = objects.map(o => (o === undefined ? '\n' : YAML.stringify(o, CDK8S_YAML_OPTIONS))).join('---\n');
   const t1 = performance.now();
-  return { floorMs: t1 - t0, yamlSha256: sha256(yaml) };
+  return { ms: t1 - t0, cpuMs: cpuMs(c0), yamlSha256: sha256(yaml) };
+}
+
+/**
+ * The same objects as plain `ApiObject`s, service `i`'s objects (`svc-<i>...`) in chart `floor(i * charts / services)`,
+ * with `dependencies` also the same dependency edges as the constructs add (each PodCliqueSet after the other
+ * objects of its service): what cdk8s itself pays for this many objects, charts and dependencies.
+ */
+function plain(dumpFile: string, charts: number, dependencies: boolean): object {
+  const objects: any[] = JSON.parse(fs.readFileSync(dumpFile, 'utf8'));
+  const serviceOf = (o: any) => Number(/svc-(\d+)/.exec(o.metadata?.name ?? '')?.[1] ?? 0);
+  const services = Math.max(...objects.map(serviceOf)) + 1;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const app = new App();
+  const all = Array.from({ length: charts }, (_, k) => new Chart(app, `team-${String(k).padStart(4, '0')}`));
+  const byService = new Map<number, ApiObject[]>();
+  objects.forEach((o, i) => {
+    const { apiVersion, kind, metadata, ...rest } = o;
+    const service = serviceOf(o);
+    const object = new ApiObject(all[Math.floor((service * charts) / services)], `o${i}`, { apiVersion, kind, metadata, ...rest });
+    byService.set(service, [...(byService.get(service) ?? []), object]);
+  });
+  if (dependencies) {
+    for (const members of byService.values()) {
+      const sets = members.filter(m => m.kind === 'PodCliqueSet');
+      sets.forEach(set => set.addDependency(...members.filter(m => m.kind !== 'PodCliqueSet')));
+    }
+  }
+  const yaml = app.synthYaml();
+  const t1 = performance.now();
+  return { charts, dependencies, objects: objects.length, ms: t1 - t0, cpuMs: cpuMs(c0), yamlBytes: yaml.length, ...memory() };
+}
+
+function lint(file: string): object {
+  let out = '';
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const status = cli(['lint', file, '--format', 'json'], {
+    cwd: process.cwd(), env: {}, readStdin: () => '', stdout: t => { out += t; }, stderr: t => { out += t; }, writeFile: () => undefined,
+  });
+  const t1 = performance.now();
+  const report = JSON.parse(out);
+  return { status, objects: report.summary.objects, findings: report.findings.length, ms: t1 - t0, cpuMs: cpuMs(c0) };
+}
+
+function parse(file: string): object {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const text = fs.readFileSync(file, 'utf8');
+  const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), merge: true, prettyErrors: false });
+  const objects = (Array.isArray(docs) ? docs : [docs]).map(d => d.toJS({ maxAliasCount: 1000 }));
+  const t1 = performance.now();
+  return { objects: objects.length, ms: t1 - t0, cpuMs: cpuMs(c0) };
 }
 
 function admitThroughput(services: number): object {
-  const objects = buildFleet(services).charts.flatMap(c => c.toJson());
+  const objects = objectsOf(buildFleet(services).synthYaml()) as any[];
   const sets = objects.filter(o => o.kind === 'PodCliqueSet');
   const once = () => {
     for (const object of sets) {
@@ -72,7 +158,7 @@ function admitThroughput(services: number): object {
  * Wall time spent in selected functions during one construct + synth (outermost calls only, so nested calls of the
  * same function are not counted twice). Instrumentation adds some overhead of its own.
  */
-function breakdown(services: number): object {
+function breakdown(services: number, charts: number): object {
   const ms: Record<string, number> = {};
   const calls: Record<string, number> = {};
   const depth: Record<string, number> = {};
@@ -94,13 +180,13 @@ function breakdown(services: number): object {
       }
     };
   };
-  wrap(PodCliqueSet.prototype, '_problems', 'PodCliqueSet._problems (synth-time admission, all validations)');
+  wrap(PodCliqueSet.prototype, '_problems', 'PodCliqueSet._problems (synth-time admission)');
   wrap(RenderMemo.prototype, 'render', '  RenderMemo.render (fresh renderings of PodCliqueSets)');
   wrap(RenderMemo.prototype, 'upToDate', '  RenderMemo.upToDate (reuse checks)');
   wrap(ApiObject.prototype, 'toJson', 'ApiObject.toJson (cdk8s resolve + sanitize, every object)');
   wrap(Yaml, 'stringify', 'Yaml.stringify (the floor)');
   const t0 = performance.now();
-  const app = buildFleet(services);
+  const app = buildFleet(services, charts);
   const t1 = performance.now();
   app.synthYaml();
   const t2 = performance.now();
@@ -111,13 +197,16 @@ function breakdown(services: number): object {
   };
 }
 
-const [mode, arg, file, charts] = process.argv.slice(2);
-const result = mode === 'synth' ? synth(Number(arg), file, charts === undefined ? undefined : Number(charts))
-  : mode === 'floor' ? floor(arg)
-    : mode === 'admit' ? admitThroughput(Number(arg))
-      : mode === 'breakdown' ? breakdown(Number(arg))
-        : undefined;
+const [mode, a, b, c] = process.argv.slice(2);
+const result = mode === 'synth' ? synth(Number(a), Number(b), c, process.argv[6])
+  : mode === 'floor' ? floor(a)
+    : mode === 'plain' ? plain(a, Number(b), c === 'dependencies')
+      : mode === 'lint' ? lint(a)
+        : mode === 'parse' ? parse(a)
+          : mode === 'admit' ? admitThroughput(Number(a))
+            : mode === 'breakdown' ? breakdown(Number(a), Number(b ?? 1))
+              : undefined;
 if (result === undefined) {
-  throw new Error('usage: child.ts synth <services> <dump.json> [charts] | floor <dump.json> | admit <services> | breakdown <services>');
+  throw new Error('usage: child.ts synth <services> <charts> <dump.json> [out.yaml] | floor <dump.json> | plain <dump.json> <charts> [dependencies] | lint <file> | parse <file> | admit <services> | breakdown <services> [charts]');
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

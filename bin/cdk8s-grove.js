@@ -5,7 +5,7 @@
  * Installed from npm, the package holds no TypeScript sources and this runs the compiled CLI (`out/lib/cli/main.js`),
  * with no TypeScript toolchain. In a checkout of the repository it runs the sources instead (a stale `out/` never
  * shadows them), compiling them as they are loaded (transpile only, no type check):
- * - with `@swc/core` when it is installed: a small require hook, ~0.3 s start-up;
+ * - with `@swc/core` when it is installed: the caching require hook of bin/ts-require.js, ~0.3 s start-up;
  * - else with ts-node (`transpileOnly`), which also works but loads the TypeScript compiler (~1 s more);
  * - else with the compiled CLI, when `npm run build` produced one.
  */
@@ -17,33 +17,14 @@ const root = path.join(__dirname, '..');
 const source = path.join(root, 'lib', 'cli', 'main');
 const compiled = path.join(root, 'out', 'lib', 'cli', 'main.js');
 
-/** True for this package's own TypeScript files (not those of its dependencies). */
-function ownSource(filename) {
-  const relative = path.relative(root, filename);
-  return !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split(path.sep).includes('node_modules');
-}
-
+/** The repository's caching swc require hook (bin/ts-require.js), when @swc/core is installed. */
 function registerSwc() {
-  let swc;
   try {
-    swc = require('@swc/core');
+    require.resolve('@swc/core', { paths: [root] });
   } catch {
     return false;
   }
-  const fallback = require.extensions['.ts'];
-  require.extensions['.ts'] = (module, filename) => {
-    if (!ownSource(filename)) {
-      if (fallback) return fallback(module, filename);
-      throw new Error(`cdk8s-grove: cannot load TypeScript outside the package: ${filename}`);
-    }
-    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-      filename,
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'commonjs' },
-      sourceMaps: 'inline',
-    });
-    module._compile(code, filename);
-  };
+  require('./ts-require.js');
   process.setSourceMapsEnabled(true);
   return true;
 }

@@ -21,8 +21,33 @@ export const COMMANDS: readonly CommandSpec[] = [LINT_COMMAND, PLAN_COMMAND, GRA
 
 const PROGRAM = 'cdk8s-grove';
 
+/**
+ * Ends the process quietly when a reader closes its output (`cdk8s-grove lint dist | head -n 1`): the write
+ * fails with EPIPE, reported as an 'error' event that would otherwise end the process with a stack trace. The exit
+ * status stays the command's (a closed pipe is the reader's choice, not a failure of the command). Other write
+ * errors are reported in one line.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) {
+    return;
+  }
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') {
+      try {
+        process.stderr.write(`${PROGRAM}: cannot write the output: ${e.message}\n`);
+      } catch {
+        // stderr is gone as well
+      }
+      process.exitCode = EXIT_USAGE;
+    }
+    process.exit();
+  });
+}
+
 /** The process as the commands see it. */
 export function processIo(): Io {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   return {
     cwd: process.cwd(),
     env: process.env,

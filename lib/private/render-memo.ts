@@ -1,14 +1,17 @@
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { Synthesis, synthesisOf } from './validation';
 
 /**
- * Remembers the last rendering of an ApiObject whose spec is produced lazily, so that one synthesis renders and
- * admits each object once instead of once per chart.
+ * Hands the rendering of an ApiObject made for its synth-time check on to synthesis, and remembers the last
+ * rendering and its problems between checks outside a synthesis, so that each PodCliqueSet is rendered and
+ * admitted once per synthesis and once per `chart.toJson()`.
  *
- * Why: cdk8s validates the whole app again for every chart it renders (`chart.toJson()` runs every validation of
- * the app), and synth-time admission has to render an object before it can admit it. Without a memo an app of C
- * charts renders and admits every PodCliqueSet C + 2 times per synthesis.
+ * Why: synth-time admission has to render an object before it can admit it, and cdk8s renders it again for the
+ * output. Within one `App.synth()` / `synthYaml()` (see `synthesisOf`) nothing changes the constructs, so the
+ * rendering made for the check is the output, with no comparison. Outside one, cdk8s still validates the whole app
+ * for every `chart.toJson()`; there the memo reuses a rendering and its problems only while nothing changed:
  *
- * When it is safe: the rendering of an ApiObject is `sanitize(resolve({ apiVersion, kind, metadata, spec }))`, then
+ * When that is safe: the rendering of an ApiObject is `sanitize(resolve({ apiVersion, kind, metadata, spec }))`, then
  * the generated L1 key filter. With cdk8s' built-in resolvers only and no JSON patches, that is a deterministic
  * function of the resolved metadata, the produced spec and the sort setting, as long as the spec is plain data
  * (objects, arrays, strings, numbers, booleans) and the generated number-or-string union types. So a rendering is
@@ -20,7 +23,8 @@ import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberString
  * - a fresh `produceSpec()` is equal, value for value, to the spec the rendering was made from, and that spec held
  *   nothing opaque (a `Lazy`, anything with `resolve()`, any other class instance, a function, a symbol).
  *
- * Otherwise the object is rendered afresh. Snapshots are deep copies, so later mutation of objects the spec shares
+ * Otherwise the object is rendered afresh. Within a synthesis nothing is recorded (no snapshots, no comparisons);
+ * the next check outside it renders afresh. Snapshots are deep copies, so later mutation of objects the spec shares
  * with user props is seen. Each remembered rendering is handed out at most once (callers may mutate what they get).
  * The premise is cdk8s' own: producers and resolvers are pure and nothing changes the constructs while they render
  * (a getter-valued property counts as the value it returns). test/property/render-memo.test.ts checks that every
@@ -33,6 +37,8 @@ export class RenderMemo<P extends object> {
   private record?: RenderRecord;
   /** A fresh rendering made for a check, not handed out yet. */
   private pending?: any;
+  /** The synthesis in progress when `pending` was made. */
+  private pendingIn?: Synthesis;
   /** The spec the Lazy produced during the current fresh rendering. */
   private produced?: unknown;
   private remembered?: { readonly record: RenderRecord; readonly context: unknown; readonly problems: readonly P[] };
@@ -56,11 +62,16 @@ export class RenderMemo<P extends object> {
     });
   }
 
-  /** The object's JSON: the rendering made for the last check when nothing changed since, else a fresh one. */
+  /**
+   * The object's JSON: the rendering made for the last check when it was made in the synthesis in progress (which
+   * changes nothing) or nothing changed since, else a fresh one.
+   */
   public toJson(): any {
     const pending = this.pending;
+    const pendingIn = this.pendingIn;
     this.pending = undefined;
-    if (pending !== undefined && this.upToDate()) {
+    this.pendingIn = undefined;
+    if (pending !== undefined && ((pendingIn !== undefined && pendingIn === synthesisOf(this.apiObject!)) || this.upToDate())) {
       return pending;
     }
     return this.render();
@@ -72,14 +83,16 @@ export class RenderMemo<P extends object> {
    * rendering, which is kept for the next `toJson()`. Returns copies.
    */
   public problems(context: unknown, check: (json: any) => P[]): P[] {
+    const synthesis = synthesisOf(this.apiObject!);
     const r = this.remembered;
-    if (r !== undefined && r.record === this.record && this.upToDate() && sameAsSnapshot(context, r.context)) {
+    if (synthesis === undefined && r !== undefined && r.record === this.record && this.upToDate() && sameAsSnapshot(context, r.context)) {
       return r.problems.map(p => ({ ...p }));
     }
     const json = this.render();
     this.pending = json;
+    this.pendingIn = synthesis;
     const problems = check(json);
-    const contextSnapshot = snapshot(context);
+    const contextSnapshot = synthesis === undefined ? snapshot(context) : OPAQUE;
     this.remembered = this.record !== undefined && contextSnapshot !== OPAQUE
       ? { record: this.record, context: contextSnapshot, problems: problems.map(p => ({ ...p })) }
       : undefined;
@@ -95,8 +108,15 @@ export class RenderMemo<P extends object> {
     return sameAsSnapshot(this.apiObject!.metadata.toJson(), record.metadata) && sameAsSnapshot(this.produceSpec(), record.spec);
   }
 
-  /** Renders afresh and records what the rendering was made from (keeping the old record when it is the same). */
+  /**
+   * Renders afresh and, outside a synthesis, records what the rendering was made from (keeping the old record when
+   * it is the same); within one, drops the record.
+   */
   private render(): any {
+    if (synthesisOf(this.apiObject!) !== undefined) {
+      this.record = undefined;
+      return this.fresh!();
+    }
     const reusable = this.reusable();
     const metadata = reusable ? this.apiObject!.metadata.toJson() : undefined;
     this.produced = undefined;

@@ -32,13 +32,58 @@ export class CheckPass {
 
 const leaders = new WeakMap<IConstruct, IConstruct>();
 
+/** One `App.synth()` / `App.synthYaml()` in progress: whether the app was checked in it already. */
+export interface Synthesis {
+  checked: boolean;
+}
+
+const syntheses = new WeakMap<IConstruct, Synthesis>();
+
+/** The synthesis of the app holding `construct` that is in progress, if any. */
+export function synthesisOf(construct: IConstruct): Synthesis | undefined {
+  return syntheses.get(construct.node.root);
+}
+
+/**
+ * Marks the span of every `synth()` and `synthYaml()` of the app `root` (when it is a cdk8s App), so that the checks
+ * run once per synthesis instead of once per chart.
+ *
+ * Why: cdk8s validates the whole app again for every chart it renders (`App._synthChart` runs `validate(app)`),
+ * so an app of C charts would be checked C + 1 times per synthesis. Within one synthesis nothing changes the
+ * constructs (cdk8s' own premise: producers, resolvers and validations are pure), so the first check of the app
+ * decides for the whole synthesis. Outside a synthesis (`chart.toJson()`, `Testing.synth()`) every validation checks.
+ */
+function watchSyntheses(root: IConstruct): void {
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const original = (root as unknown as Record<string, unknown>)[method];
+    if (typeof original !== 'function') {
+      continue;
+    }
+    Object.defineProperty(root, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]) {
+        if (syntheses.has(root)) {
+          return original.apply(this, args);
+        }
+        syntheses.set(root, { checked: false });
+        try {
+          return original.apply(this, args);
+        } finally {
+          syntheses.delete(root);
+        }
+      },
+    });
+  }
+}
+
 /**
  * Registers a construct whose problems are checked at synth time.
  *
  * cdk8s runs every `node.validate()` before it renders anything, and turns returned strings into a plain
  * `Error`. To report every Grove problem of the whole app at once, as one `GroveValidationError`, only the first
  * registered construct of each app adds a validation: it collects the problems of every registered construct
- * in the app and throws them together.
+ * in the app and throws them together, once per synthesis (see `watchSyntheses`).
  */
 export function registerCheckable(construct: ICheckable): void {
   Object.defineProperty(construct, CHECKABLE, { value: true });
@@ -47,9 +92,17 @@ export function registerCheckable(construct: ICheckable): void {
     return;
   }
   leaders.set(root, construct);
+  watchSyntheses(root);
   construct.node.addValidation({
     validate: () => {
+      const synthesis = syntheses.get(root);
+      if (synthesis?.checked) {
+        return [];
+      }
       throwIfProblems(collectProblems(root));
+      if (synthesis) {
+        synthesis.checked = true;
+      }
       return [];
     },
   });

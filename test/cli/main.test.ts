@@ -1,8 +1,13 @@
 /**
- * The `cdk8s-grove` entry point: help, version, unknown commands, --help on every subcommand.
+ * The `cdk8s-grove` entry point: help, version, unknown commands, --help on every subcommand, and a clean end when
+ * the reader of the output goes away.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { COMMANDS } from '../../lib/cli/main';
-import { CLI_TIMEOUT_MS, cliProcess as cli } from './support';
+import { CLI_TIMEOUT_MS, ROOT, cliProcess as cli } from './support';
 
 jest.setTimeout(CLI_TIMEOUT_MS);
 
@@ -44,4 +49,35 @@ test.each(COMMANDS.map(c => c.name))('%s --help, and help %s', name => {
   expect(r.stdout).toContain('-h, --help');
   expect(r.stdout).toMatch(/Exit status: 0 .*, 1 .*, 2 bad usage/);
   expect(cli(['help', name]).stdout).toBe(r.stdout);
+});
+
+describe('a closed output pipe', () => {
+  const BIN = path.join(ROOT, 'bin', 'cdk8s-grove.js');
+  let big: string;
+
+  /** Eight copies of the example apps' manifests: every command below prints tens of kilobytes or more for them. */
+  beforeAll(() => {
+    big = fs.mkdtempSync(path.join(os.tmpdir(), 'grove-pipe-'));
+    const dist = path.join(ROOT, 'dist');
+    for (let i = 0; i < 8; i++) {
+      for (const f of fs.readdirSync(dist)) {
+        fs.copyFileSync(path.join(dist, f), path.join(big, `copy${i}-${f}`));
+      }
+    }
+  });
+  afterAll(() => fs.rmSync(big, { recursive: true, force: true }));
+
+  test.each([
+    ['lint', []],
+    ['lint', ['--format', 'json']],
+    ['graph', []],
+    ['plan', ['--pool', 'Standard_ND96isr_H100_v5=64']],
+  ])('`cdk8s-grove %s DIR %s | head -n 1` prints one line and no stack trace, with the exit status of the command', (command, extra) => {
+    const args = [command, big, ...extra];
+    const full = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+    expect(full.stdout.length).toBeGreaterThan(32 * 1024); // more than `head` reads before it closes the pipe
+    const r = spawnSync('bash', ['-c', 'node "$@" | head -n 1; echo "exited ${PIPESTATUS[0]}" >&2', 'bash', BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toBe(`${full.stdout.split('\n')[0]}\n`);
+    expect(r.stderr).toBe(`exited ${full.status}\n`);
+  });
 });

@@ -50,6 +50,8 @@ class World {
   public readonly app = new App();
   public readonly sets: PodCliqueSet[] = [];
   public readonly cliques: PodClique[] = [];
+  /** What each `toJsonAndMutate` op got from toJson(), in order. */
+  public readonly seen: string[] = [];
   private readonly envs: { [name: string]: string }[] = [];
   private readonly args: string[][] = [];
   private readonly counter = { value: 0 };
@@ -125,6 +127,7 @@ class World {
       case 'toJsonAndMutate': {
         // a caller that mutates what toJson() gave it must not change later synths
         const json = ApiObject.of(this.sets[o.set]).toJson();
+        this.seen.push(JSON.stringify(json));
         json.spec.replicas = 999;
         json.metadata.name = 'mutated';
         return;
@@ -164,6 +167,8 @@ describe('RenderMemo properties', () => {
       const fresh = new World();
       steps.forEach(([p]) => fresh.apply(p));
       expect(synth(world.app)).toBe(synth(fresh.app));
+      // what toJson() returned outside a synthesis, too
+      expect(world.seen).toEqual(fresh.seen);
       // per chart too (each chart.toJson() validates the whole app again)
       expect(world.app.charts.map(c => safeJson(c))).toEqual(fresh.app.charts.map(c => safeJson(c)));
     }), params(50));

@@ -1,0 +1,45 @@
+/**
+ * bin/ts-require.js, the require hook of `npm run synth` and `npm run bench`: it runs the example apps to the
+ * committed dist/, and a cached transpilation never outlives a change of its file.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const HOOK = path.join(ROOT, 'bin', 'ts-require.js');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['-r', HOOK, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout;
+}
+
+test('the example apps synthesize through the hook to exactly the committed dist/', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'grove-hook-'));
+  try {
+    run(['apps/main.ts'], { CDK8S_OUTDIR: out });
+    const files = fs.readdirSync(path.join(ROOT, 'dist')).sort();
+    expect(fs.readdirSync(out).sort()).toEqual(files);
+    for (const f of files) {
+      expect(fs.readFileSync(path.join(out, f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'dist', f), 'utf8'));
+    }
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('a file changed since its last run is transpiled again, and its old transpilation is not used', () => {
+  // a TypeScript file inside the repository (only those go through the hook), removed afterwards
+  const file = path.join(ROOT, 'test', 'bin', `.hook-probe-${process.pid}.ts`);
+  try {
+    for (const value of ['first', 'second', 'first']) {
+      fs.writeFileSync(file, `const value: string = '${value}';\nprocess.stdout.write(value);\n`);
+      expect(run([file])).toBe(value);
+    }
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}, 60_000);
