@@ -48,7 +48,7 @@ test('every synthesis checks again: a change between two synths is refused by th
   app.synthYaml();
   ApiObject.of(sets[2]).addJsonPatch(JsonPatch.replace('/spec/replicas', -1));
   expect(() => app.synthYaml()).toThrow(GroveValidationError);
-  expect(() => app.synthYaml()).toThrow(/\[c2\/S\] spec\.replicas/);
+  expect(() => app.synthYaml()).toThrow(/\[c2\/S\] \.spec\.replicas/);
 });
 
 test('outside a synthesis, every chart.toJson() checks the whole app', () => {
