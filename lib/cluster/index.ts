@@ -5,7 +5,8 @@
  * references a cluster lacks (`references.ts`) and pictures of a placement (`render-svg.ts`, `render-mermaid.ts`).
  */
 export * from './model';
-export * from './file';
+// The zod schema itself stays internal: its types would put zod's declarations into every user's type-check.
+export { clusterFileJsonSchema, ClusterFileError, clusterModelFromFile, parseTaint } from './file';
 export * from './workload';
 export * from './predicates';
 export * from './place';
