@@ -118,6 +118,9 @@ describe('rollout usage', () => {
       ['crd', 'spec.template.podCliqueScalingGroups[0].rollingUpdate'],
       ['crd', 'spec.template.podCliqueScalingGroups[1].rollingUpdate'],
     ]);
+    // At --grove-api next the compiled preview CRDs declare rollingUpdate: only GREP-393's case H rule is left.
+    const next = JSON.parse(cli(['lint', CASE_H[1], '--format', 'json', '--grove-api', 'next']).stdout).findings as { field: string; rule: string }[];
+    expect(next.map(f => [f.rule, f.field])).toEqual([['admission', 'spec.template.cliques[0].rollingUpdate.maxUnavailable']]);
     const coherent = cli(['lint', '-'], { input: 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: x}\nspec:\n  replicas: 1\n  updateStrategy: {type: Coherent}\n  template:\n    cliques:\n    - name: a\n      spec: {roleName: a, replicas: 1, podSpec: {containers: [{name: a, image: a}]}}\n' });
     expect(coherent.status).toBe(1);
     expect(coherent.stdout).toContain('Coherent');
