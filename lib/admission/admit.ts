@@ -9,7 +9,6 @@ import { operatorConfigErrors, normalizeOperatorConfig, schedulerRegistry } from
 import { ErrorList, internalError, notSupported, required, typeInvalid } from './errors';
 import { inputShapeErrors } from './input-shape';
 import { field, isObject } from './json';
-import { admitNext } from './next';
 import { admitPodCliqueSet } from './pod-clique-set-admission';
 import { AdmissionOperation, AdmissionRequest, AdmissionResponse } from './types';
 
@@ -95,9 +94,6 @@ function admitUnchecked(request: AdmissionRequest, options: AdmitOptions): Admis
     return deny(problems);
   }
   const groveApi: GroveApiLevel = (field(options, 'groveApi') as GroveApiLevel | undefined) ?? 'pinned';
-  if (groveApi === 'next' && field(request.object, 'kind') === 'PodCliqueSet') {
-    return admitNext(request, r => admitUnchecked(r, {}));
-  }
   const config = normalizeOperatorConfig(field(request, 'operatorConfig'));
   const registry = schedulerRegistry(config);
   const clusterObjects = field(request, 'clusterObjects');

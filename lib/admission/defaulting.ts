@@ -13,6 +13,7 @@ import { apiServerDecode, goDecodeErrors } from './api-server';
 import { formatGoDuration, parseGoDuration } from './duration';
 import { fillZeroValues, POD_CLIQUE_SET_TYPE } from './go-json';
 import { JsonObject, field, isBlank, isInteger, isObject } from './json';
+import { applyNextDefaults } from './next/rules';
 
 /** D8: the default `terminationDelay` (4h), as Go prints it. */
 const DEFAULT_TERMINATION_DELAY = '4h0m0s';
@@ -51,8 +52,8 @@ export function runDefaulting(obj: unknown, version: GeneratedCrdVersion, delayD
   }
   const defaulted = decoded; // defaulted in place: `decoded` is our own copy
   changes.count = 0;
+  applyApiLevelDefaults(defaulted, level); // first: where both set a field, the API level's value stands
   applyWebhookDefaults(defaulted);
-  applyApiLevelDefaults(defaulted, level);
   if (changes.count === 0) {
     return { object: decoded, decodeFailed: false }; // reflect.DeepEqual(original, defaulted): no patch at all
   }
@@ -79,13 +80,16 @@ export function defaultPodCliqueSet(obj: unknown, level: GroveApiLevel = 'pinned
 }
 
 /**
- * The place for defaults that exist at one Grove API level only (e.g. GREP-393's for `next`); they must set values
- * through `set`/`setIfAbsent` so a change makes the webhook send its patch. The pinned API has none.
+ * The place for defaults that exist at one Grove API level only; they set values through `set`/`setIfAbsent` so a
+ * change makes the webhook send its patch. They run before the shared ones. The pinned API has none; `next` has
+ * GREP-393's (`applyNextDefaults`, lib/admission/next).
  */
-function applyApiLevelDefaults(_pcs: JsonObject, level: GroveApiLevel): void {
+function applyApiLevelDefaults(pcs: JsonObject, level: GroveApiLevel): void {
   switch (level) {
-    case 'pinned':
     case 'next':
+      applyNextDefaults(pcs, setIfAbsent);
+      return;
+    case 'pinned':
     default:
       return;
   }

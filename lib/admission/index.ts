@@ -4,7 +4,6 @@
  */
 export { admit } from './admit';
 export type { AdmitOptions } from './admit';
-export { defaultNextPodCliqueSet, validateNextPodCliqueSet, NEXT_UPDATE_STRATEGIES } from './next';
 export type { GroveApiLevel } from '../schema/api-level';
 export { DEFAULT_OPERATOR_CONFIG } from './config';
 export { defaultPodCliqueSet } from './defaulting';

@@ -57,6 +57,13 @@ export interface CliqueView {
   readonly startsAfter: readonly string[];
   readonly scaleConfig?: ScaleConfigView;
   readonly podSpec: PodSpecView;
+  /** `rollingUpdate` (next API level only), `undefined` when unset. */
+  readonly rollingUpdate?: RollingUpdateView;
+}
+
+/** A component's `rollingUpdate` (GREP-393, next API level). */
+export interface RollingUpdateView {
+  readonly maxUnavailable?: number;
 }
 
 export interface ScalingGroupView {
@@ -68,6 +75,8 @@ export interface ScalingGroupView {
   readonly scaleConfig?: ScaleConfigView;
   readonly resourceSharing: readonly ResourceSharingView[];
   readonly topologyConstraint?: TopologyConstraintView;
+  /** `rollingUpdate` (next API level only), `undefined` when unset. */
+  readonly rollingUpdate?: RollingUpdateView;
 }
 
 export interface ResourceClaimTemplateView {
@@ -92,6 +101,10 @@ export interface PodCliqueSetView {
   readonly terminationDelay?: string;
   readonly resourceClaimTemplates: readonly ResourceClaimTemplateView[];
   readonly resourceSharing: readonly ResourceSharingView[];
+  /** `spec.updateStrategy.type`, `''` when unset. */
+  readonly updateStrategy: string;
+  /** `status.updateProgress` is set without `updateEndedAt`: an update is in flight (next API level). */
+  readonly updateInProgress: boolean;
 }
 
 /** `TopologyConstraint.RequiredDomain()`: `pack.required`, falling back to the legacy `packDomain`. */
@@ -160,6 +173,11 @@ function podSpecView(spec: unknown): PodSpecView {
   };
 }
 
+function rollingUpdateView(owner: unknown): RollingUpdateView | undefined {
+  const ru = objectField(owner, 'rollingUpdate');
+  return ru ? { maxUnavailable: optionalIntField(ru, 'maxUnavailable') } : undefined;
+}
+
 function cliqueView(clique: unknown): CliqueView {
   const spec = objectField(clique, 'spec');
   return {
@@ -174,6 +192,7 @@ function cliqueView(clique: unknown): CliqueView {
     startsAfter: stringListField(spec, 'startsAfter'),
     scaleConfig: scaleConfigView(spec, 'autoScalingConfig'),
     podSpec: podSpecView(spec),
+    rollingUpdate: rollingUpdateView(clique),
   };
 }
 
@@ -187,6 +206,7 @@ function scalingGroupView(group: unknown): ScalingGroupView {
     scaleConfig: scaleConfigView(group, 'scaleConfig'),
     resourceSharing: resourceSharingViews(group, 'resourceSharing'),
     topologyConstraint: topologyConstraintView(group, 'topologyConstraint'),
+    rollingUpdate: rollingUpdateView(group),
   };
 }
 
@@ -203,6 +223,7 @@ export function podCliqueSetView(obj: unknown): PodCliqueSetView {
   const template: JsonObject | undefined = objectField(spec, 'template');
   const startupType = field(template, 'cliqueStartupType');
   const terminationDelay = field(template, 'terminationDelay');
+  const updateProgress = objectField(objectField(obj, 'status'), 'updateProgress');
   return {
     name: stringField(metadata, 'name'),
     generateName: stringField(metadata, 'generateName'),
@@ -217,6 +238,8 @@ export function podCliqueSetView(obj: unknown): PodCliqueSetView {
     terminationDelay: typeof terminationDelay === 'string' ? terminationDelay : undefined,
     resourceClaimTemplates: arrayField(template, 'resourceClaimTemplates').map(resourceClaimTemplateView),
     resourceSharing: resourceSharingViews(template, 'resourceSharing'),
+    updateStrategy: stringField(objectField(spec, 'updateStrategy'), 'type'),
+    updateInProgress: updateProgress !== undefined && field(updateProgress, 'updateEndedAt') === undefined,
   };
 }
 

@@ -22,6 +22,7 @@ import { ErrorList, internalError, invalid } from './errors';
 import { FieldPath } from './field-path';
 import { field, objectField } from './json';
 import { validateMnnvlOnCreate, validateMnnvlOnUpdate } from './mnnvl';
+import { validateNextPodCliqueSet } from './next/rules';
 import { PodCliqueSetView, podCliqueSetView } from './model';
 import { validatePodCliqueSet } from './podcliqueset';
 import { validateWithBackend } from './scheduler';
@@ -81,13 +82,14 @@ function validatingWebhook(pcs: PodCliqueSetView, old: PodCliqueSetView | undefi
 }
 
 /**
- * The place for webhook rules that exist at one Grove API level only (e.g. GREP-393's for `next`). The pinned API has
- * none.
+ * The place for webhook rules that exist at one Grove API level only. The pinned API has none; `next` has GREP-393's
+ * (`validateNextPodCliqueSet`, lib/admission/next).
  */
-function apiLevelWebhookRules(_pcs: PodCliqueSetView, _old: PodCliqueSetView | undefined, ctx: PodCliqueSetAdmissionContext): WebhookOutcome {
+function apiLevelWebhookRules(pcs: PodCliqueSetView, old: PodCliqueSetView | undefined, ctx: PodCliqueSetAdmissionContext): WebhookOutcome {
   switch (ctx.groveApi) {
-    case 'pinned':
     case 'next':
+      return { errors: validateNextPodCliqueSet(pcs, old), warnings: [] };
+    case 'pinned':
     default:
       return { errors: [], warnings: [] };
   }

@@ -1,14 +1,14 @@
 /**
  * `cdk8s-grove lint`: every PodCliqueSet and ClusterTopologyBinding of the input through Grove's admission (the
- * offline port), the pinned CRD structure, and checks across objects that a webhook cannot make.
+ * offline port), the CRD structure, and checks across objects that a webhook cannot make.
  */
 import { AdmissionError, OperatorConfig, admit } from '../admission';
-import { groveCrdVersion, validateAgainstCrd, walkSchema } from '../schema';
+import { GroveApiLevel, groveCrdVersion, validateAgainstCrd, walkSchema } from '../schema';
 import { podGpuRequest } from '../catalog';
 import { HELP_OPTION, groveApiOf, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { OPERATOR_OPTIONS, describeOperatorConfig, operatorConfigFromArgs } from './config';
-import { CrdSet, loadCrds } from './crds';
+import { CrdSet, compiledCrds, loadCrds } from './crds';
 import { imagePinning, redact, secretLike, toleratesGpuTaint } from './hygiene';
 import { dynamoFindings } from './lint-dynamo';
 import { LoadedInput, SourceObject, apiGroup, isKind, loadInputs, nameOf, objectKey, objectLabel } from './input';
@@ -32,8 +32,8 @@ export interface LintOptions {
    */
   readonly kaiQueues?: readonly string[];
   /**
-   * The pinned CRDs for the structure check.
-   * @default - the structure check is skipped (admission still checks the schema rules Grove's CRDs state)
+   * The CRDs for the structure check (unknown fields, required fields as written), e.g. a user's own CRD files.
+   * @default - the compiled CRDs of `groveApi`, the ones admission validates with
    */
   readonly crds?: CrdSet;
   /**
@@ -90,22 +90,24 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
     ...(options.kaiQueues ?? []),
   ]);
 
+  const crds = options.crds ?? compiledCrds(options.groveApi ?? 'pinned');
   findings.push(...duplicates(input.objects));
   for (const src of ctbList) {
     const response = admit({ operation: 'CREATE', object: src.object, operatorConfig: options.operatorConfig }, { groveApi: options.groveApi });
     const admission = response.errors.map(e => admissionFinding(src, e, undefined)).filter((f): f is Finding => f !== undefined);
-    findings.push(...admission, ...crdFindings(src, options.crds, admission, notes));
+    findings.push(...admission, ...crdFindings(src, crds, admission, notes));
   }
   for (const src of pcsList) {
     const pcs = readPcs(src.object);
     const response = admit({ operation: 'CREATE', object: src.object, operatorConfig: options.operatorConfig, clusterObjects }, { groveApi: options.groveApi });
     const admission = response.errors.map(e => admissionFinding(src, e, pcs)).filter((f): f is Finding => f !== undefined);
     const warnings = response.warnings.filter(w => w !== RESTART_POLICY_WARNING).map(w => admissionWarning(src, w));
+    const written = writtenRequiredFindings(src, admission, pcs, options.groveApi ?? 'pinned');
     findings.push(
       ...admission,
       ...warnings,
-      ...writtenRequiredFindings(src, admission, pcs),
-      ...crdFindings(src, options.crds, admission, notes),
+      ...written,
+      ...crdFindings(src, crds, [...admission, ...written], notes),
       ...topologyReferences(src, pcs, ctbNames),
       ...queueReferences(src, pcs, options.operatorConfig, kaiQueues),
       ...podSpecFindings(src, pcs),
@@ -113,9 +115,6 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
     );
   }
   findings.push(...dynamoFindings(input.objects, options.present ?? []));
-  if (options.crds === undefined) {
-    notes.push('CRD structure check skipped: pass --crds DIR (or set GROVE_CRDS_DIR) to check against the pinned Grove CRDs');
-  }
 
   const lintedCounts: Record<string, number> = {};
   const passedOver: Record<string, number> = {};
@@ -266,12 +265,12 @@ function lastSegment(field: string): string {
 }
 
 /**
- * Required fields the manifest as written lacks, checked with the generated pinned CRD schema. The API server can
+ * Required fields the manifest as written lacks, checked with the compiled CRD schema of the API level. The API server can
  * accept such an object (Grove's defaulting webhook re-marshals it and writes zero values such as `roleName: ""`), but
  * an empty value is rarely what the author meant.
  */
-function writtenRequiredFindings(src: SourceObject, admission: readonly Finding[], pcs: PcsInfo): Finding[] {
-  const crd = groveCrdVersion('pinned', 'grove.io/v1alpha1', 'PodCliqueSet');
+function writtenRequiredFindings(src: SourceObject, admission: readonly Finding[], pcs: PcsInfo, level: GroveApiLevel): Finding[] {
+  const crd = groveCrdVersion(level, 'grove.io/v1alpha1', 'PodCliqueSet');
   if (crd === undefined || admission.some(f => f.severity === 'error')) {
     return [];
   }
@@ -280,11 +279,11 @@ function writtenRequiredFindings(src: SourceObject, admission: readonly Finding[
     .map(issue => finding(src, 'error', issue.field, 'required field is missing', admissionFix({ type: 'Required', field: issue.field, detail: issue.detail }, pcs), 'admission'));
 }
 
-/** The pinned CRD structure, leaving out fields admission already reported. */
-function crdFindings(src: SourceObject, crds: CrdSet | undefined, admission: readonly Finding[], notes: string[]): Finding[] {
-  if (crds === undefined) {
-    return [];
-  }
+/**
+ * The CRD structure of the object as written (unknown fields, which the API server drops silently, so admission never
+ * reports them; required fields), leaving out fields already reported.
+ */
+function crdFindings(src: SourceObject, crds: CrdSet, admission: readonly Finding[], notes: string[]): Finding[] {
   const group = apiGroup(src.object) || GROVE;
   const kind = str(src.object.kind);
   const crd = crds.get(group, kind);
@@ -435,13 +434,14 @@ export function formatLintText(report: LintReport, config: OperatorConfig): stri
 /** `cdk8s-grove lint`. */
 export const LINT_COMMAND: CommandSpec = {
   name: 'lint',
-  summary: 'check manifests against Grove admission, the pinned CRDs and cross-object rules',
+  summary: 'check manifests against Grove admission, the Grove CRDs and cross-object rules',
   usage: 'cdk8s-grove lint [options] PATH...',
   description: `
 Checks every PodCliqueSet and ClusterTopologyBinding in the given YAML files, folders (searched recursively)
 or "-" (stdin):
   - Grove's admission webhooks (offline port), for the operator configuration the flags describe;
-  - the pinned CRD structure (required fields, types, unknown fields), with --crds DIR;
+  - the CRD structure (required fields, types, unknown fields), against the compiled CRDs of --grove-api,
+    or the CRD files of --crds DIR;
   - references a webhook cannot check: ClusterTopologyBindings and KAI queues that are not defined,
     cliques that request GPUs without tolerating the nvidia.com/gpu NoSchedule taint;
   - hygiene warnings: images tagged :latest or untagged, secrets written inline into env values;
@@ -456,7 +456,7 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     formatOption(['text', 'json', 'sarif']),
     { name: 'strict', kind: 'flag', description: 'fail (exit 1) on warnings too' },
     { name: 'kai-queue', kind: 'list', valueName: 'NAME', description: 'a KAI queue that exists in the cluster' },
-    { name: 'crds', kind: 'value', valueName: 'DIR', description: 'folder with the pinned Grove CRD files (default: $GROVE_CRDS_DIR)' },
+    { name: 'crds', kind: 'value', valueName: 'DIR', description: 'folder with Grove CRD files to check the structure against (default: $GROVE_CRDS_DIR, else the compiled CRDs of --grove-api)' },
     { name: 'present', kind: 'list', valueName: 'KIND/NAME', description: 'an object the cluster has, e.g. Secret/hf-token-secret or CustomResourceDefinition/dynamoworkermetadatas.nvidia.com' },
     ...OPERATOR_OPTIONS,
     HELP_OPTION,

@@ -3,7 +3,7 @@
  * with, after the defaulting of the chosen API level. Pure.
  */
 import { defaultPodCliqueSet } from '../admission';
-import { restoreNextFields, withoutNextFields, defaultMaxUnavailable } from '../admission/next';
+import { defaultMaxUnavailable } from '../admission/next';
 import { semanticEqual } from '../admission/json';
 import { podGpuRequest } from '../catalog';
 import { gangShard, KAI_NODE_POOL_LABEL_KEY, readPodSpec, SimPod } from '../cluster';
@@ -28,10 +28,7 @@ export interface RolloutModel {
 
 /** The object after the defaulting of `groveApi` (a new object). */
 export function defaultedAt(object: unknown, groveApi: GroveApi): Json {
-  if (groveApi === 'next') {
-    return record(restoreNextFields(defaultPodCliqueSet(withoutNextFields(object)), object));
-  }
-  return record(defaultPodCliqueSet(object));
+  return record(defaultPodCliqueSet(object, groveApi));
 }
 
 /**

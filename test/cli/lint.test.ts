@@ -35,7 +35,6 @@ describe('the example apps in dist/', () => {
     const r = cli(['lint', 'dist', '--crds', crds, '--kai-queue', 'inference']);
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/\[crd\]/);
-    expect(r.stdout).not.toMatch(/CRD structure check skipped/);
   });
 
   test('the Llama-70B app names its KAI queue, which --strict requires to be declared', () => {
@@ -61,7 +60,6 @@ describe('clean fixtures', () => {
     expect(r.lines).toEqual([
       'lint: 0 errors, 0 warnings in 3 objects (ClusterTopologyBinding 1, PodCliqueSet 2) from 2 files; 2 other objects passed over (Queue 1, Service 1)',
       'operator: schedulers default-scheduler, kai-scheduler (default default-scheduler), topology-aware scheduling on, auto-MNNVL off',
-      'CRD structure check skipped: pass --crds DIR (or set GROVE_CRDS_DIR) to check against the pinned Grove CRDs',
     ]);
   });
 
@@ -249,15 +247,22 @@ describe('broken fixtures: one kind of finding each', () => {
     expect(cli(['lint', `${BROKEN}/mnnvl.yaml`, '--auto-mnnvl']).status).toBe(0);
   });
 
-  testWithCrds('an unknown field: only the CRD structure check sees it', crds => {
-    const without = cli(['lint', `${BROKEN}/unknown-field.yaml`]);
-    expect(without.status).toBe(0);
+  // admit() prunes an unknown field as the API server does; the structure check of the object as written reports it,
+  // against the compiled CRDs of the API level by default, or the CRD files of --crds DIR.
+  const unknownField = `${BROKEN}/unknown-field.yaml:14  PodCliqueSet/typo  spec.template.cliques[0].spec.minAvailble  error  unknown field "minAvailble": `
+    + 'the CRD schema does not declare it; fix: remove it or correct its spelling; the API server would drop it silently  [crd]';
+
+  test('an unknown field: the CRD structure check sees it, against the compiled CRDs without --crds', () => {
+    const r = cli(['lint', `${BROKEN}/unknown-field.yaml`]);
+    expect(r.status).toBe(1);
+    expect(findingLines(r.stdout)).toEqual([unknownField]);
+    expect(r.stdout).not.toMatch(/skipped/);
+  });
+
+  testWithCrds('an unknown field: --crds DIR checks against the CRD files instead, with the same finding', crds => {
     const r = cli(['lint', `${BROKEN}/unknown-field.yaml`, '--crds', crds]);
     expect(r.status).toBe(1);
-    expect(findingLines(r.stdout)).toEqual([
-      `${BROKEN}/unknown-field.yaml:14  PodCliqueSet/typo  spec.template.cliques[0].spec.minAvailble  error  unknown field "minAvailble": the CRD schema `
-        + 'does not declare it; fix: remove it or correct its spelling; the API server would drop it silently  [crd]',
-    ]);
+    expect(findingLines(r.stdout)).toEqual([unknownField]);
   });
 
   test('the whole broken folder: every file reported, findings in file order', () => {
@@ -268,9 +273,10 @@ describe('broken fixtures: one kind of finding each', () => {
     expect(files).toEqual([
       'ctb-duplicate-level.yaml', 'ctb-missing.yaml', 'gpu-no-toleration.yaml', 'image-latest.yaml', 'inline-secret.yaml', 'invalid-yaml.yaml',
       'kai-queue-missing.yaml', 'missing-rolename.yaml', 'mnnvl.yaml', 'name-too-long.yaml', 'no-replicas.yaml', 'restart-policy.yaml', 'startsafter-cycle.yaml',
+      'unknown-field.yaml',
     ]);
     expect(new Set(report.findings.map((f: any) => f.rule))).toEqual(
-      new Set(['admission', 'topology-ref', 'gpu-toleration', 'image-tag', 'inline-secret', 'yaml', 'kai-queue', 'replicas']));
+      new Set(['admission', 'crd', 'topology-ref', 'gpu-toleration', 'image-tag', 'inline-secret', 'yaml', 'kai-queue', 'replicas']));
   });
 });
 

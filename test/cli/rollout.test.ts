@@ -108,8 +108,19 @@ describe('rollout usage', () => {
   });
 
   test('lint at the pinned level refuses the next-only Coherent strategy', () => {
+    // No updateStrategy written: pinned admission prunes rollingUpdate and accepts; the structure check against the
+    // compiled pinned CRDs (lint's default) reports every rollingUpdate as a field the pinned CRD does not declare.
     const r = cli(['lint', CASE_H[1], '--format', 'json']);
-    expect(r.status).toBe(0); // no updateStrategy written: pinned prunes rollingUpdate
+    expect(r.status).toBe(1);
+    const findings = JSON.parse(r.stdout).findings as { field: string; rule: string }[];
+    expect(findings.map(f => [f.rule, f.field])).toEqual([
+      ['crd', 'spec.template.cliques[0].rollingUpdate'],
+      ['crd', 'spec.template.podCliqueScalingGroups[0].rollingUpdate'],
+      ['crd', 'spec.template.podCliqueScalingGroups[1].rollingUpdate'],
+    ]);
+    // At --grove-api next the compiled preview CRDs declare rollingUpdate: only GREP-393's case H rule is left.
+    const next = JSON.parse(cli(['lint', CASE_H[1], '--format', 'json', '--grove-api', 'next']).stdout).findings as { field: string; rule: string }[];
+    expect(next.map(f => [f.rule, f.field])).toEqual([['admission', 'spec.template.cliques[0].rollingUpdate.maxUnavailable']]);
     const coherent = cli(['lint', '-'], { input: 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: x}\nspec:\n  replicas: 1\n  updateStrategy: {type: Coherent}\n  template:\n    cliques:\n    - name: a\n      spec: {roleName: a, replicas: 1, podSpec: {containers: [{name: a, image: a}]}}\n' });
     expect(coherent.status).toBe(1);
     expect(coherent.stdout).toContain('Coherent');

@@ -3,8 +3,9 @@
  * "Handling scale-outs and scale-ins during update" (ai-dynamo/grove docs/proposals/393-coherent-rolling-updates/README.md),
  * the preview CRDs of PR #649 (reference grove/crds/preview-pr649/) and the reference's VALIDATION.md §12.
  */
-import { admit, DEFAULT_OPERATOR_CONFIG } from '../../../lib/admission';
-import { defaultNextPodCliqueSet, validateNextPodCliqueSet } from '../../../lib/admission/next';
+import { admit, DEFAULT_OPERATOR_CONFIG, defaultPodCliqueSet } from '../../../lib/admission';
+import { podCliqueSetView } from '../../../lib/admission/model';
+import { validateNextPodCliqueSet } from '../../../lib/admission/next';
 import { describeWithPreviewCrds, expectSchemaValid, groveSchemaIssues } from '../../support/schema';
 import { CASE_H, disaggSet, WORKED_EXAMPLE } from '../../rollout/fixtures';
 
@@ -29,7 +30,7 @@ describe('defaulting', () => {
     expect(rr.podCliqueScalingGroups.map((g: any) => g.rollingUpdate)).toEqual([{ maxUnavailable: 1 }, { maxUnavailable: 1 }]);
     const od = (create(disaggSet(noBudgets, {}, { strategy: 'OnDelete' })).patched as any).spec.template;
     expect(od.cliques[0].rollingUpdate).toBeUndefined();
-    const explicit = (defaultNextPodCliqueSet(disaggSet(WORKED_EXAMPLE)) as any).spec.template;
+    const explicit = (defaultPodCliqueSet(disaggSet(WORKED_EXAMPLE), 'next') as any).spec.template;
     expect(explicit.podCliqueScalingGroups[1].rollingUpdate).toEqual({ maxUnavailable: 4 });
   });
 
@@ -37,14 +38,14 @@ describe('defaulting', () => {
     const pcs = disaggSet(noBudgets);
     pcs.spec.template.cliques[0].spec.replicas = 0;
     delete pcs.spec.template.cliques[0].spec.minAvailable;
-    expect((defaultNextPodCliqueSet(pcs) as any).spec.template.cliques[0].spec.minAvailable).toBe(1);
+    expect((defaultPodCliqueSet(pcs, 'next') as any).spec.template.cliques[0].spec.minAvailable).toBe(1);
     expect((create(pcs).patched as any).spec.template.cliques[0]).toMatchObject({ spec: { replicas: 1, minAvailable: 1 }, rollingUpdate: { maxUnavailable: 1 } });
   });
 
   test('defaulting does not touch its input', () => {
     const pcs = disaggSet(noBudgets);
     const copy = JSON.parse(JSON.stringify(pcs));
-    defaultNextPodCliqueSet(pcs);
+    defaultPodCliqueSet(pcs, 'next');
     create(pcs);
     expect(pcs).toEqual(copy);
   });
@@ -79,15 +80,27 @@ describe('validation', () => {
     expect(pinned.errors[0]).toMatchObject({ field: 'spec.updateStrategy.type', type: 'NotSupported' });
   });
 
+  test('what the preview CRD states is reported once, in the API server wording, not again by the next rules', () => {
+    // The schema stage (preview CRD enum) answers for the strategy; the webhook never sees the object.
+    expect(create(disaggSet(noBudgets, {}, { strategy: 'Canary' })).errors.filter(e => e.field === 'spec.updateStrategy.type')).toEqual([{
+      type: 'NotSupported', field: 'spec.updateStrategy.type',
+      detail: 'Unsupported value: "Canary": supported values: "Coherent", "RollingRecreate", "OnDelete"',
+    }]);
+    // The preview CRD types maxUnavailable as an integer: the webhook's Go decode refuses a string, once.
+    const pcs = disaggSet(noBudgets);
+    pcs.spec.template.cliques[0].rollingUpdate = { maxUnavailable: 'two' };
+    expect(create(pcs).errors).toEqual([expect.objectContaining({ type: 'TypeInvalid', field: 'spec.template.cliques[0].rollingUpdate.maxUnavailable' })]);
+  });
+
   test('while a Coherent update is in flight, replica changes are refused PCS-wide; once it ended they are allowed', () => {
-    const stored = defaultNextPodCliqueSet(disaggSet(noBudgets)) as any;
+    const stored = defaultPodCliqueSet(disaggSet(noBudgets), 'next') as any;
     stored.status = { updateProgress: { updateStartedAt: '2026-01-01T00:00:00Z' } };
     const scaled = disaggSet({ ...noBudgets, D: { replicas: 3, minAvailable: 1 } });
     const update = (oldObject: unknown) => admit({ operation: 'UPDATE', object: scaled, oldObject, operatorConfig: DEFAULT_OPERATOR_CONFIG }, { groveApi: 'next' });
     expect(update(stored).errors).toEqual([expect.objectContaining({ type: 'Forbidden', field: 'spec.template.podCliqueScalingGroups[1].replicas' })]);
     stored.status.updateProgress.updateEndedAt = '2026-01-01T01:00:00Z';
     expect(update(stored).allowed).toBe(true);
-    expect(validateNextPodCliqueSet(scaled)).toEqual([]);
+    expect(validateNextPodCliqueSet(podCliqueSetView(defaultPodCliqueSet(scaled, 'next')))).toEqual([]);
   });
 
   test('errors of the pinned pipeline still come out at the next level', () => {
