@@ -3,8 +3,7 @@
  * CRD Dynamo's Kubernetes discovery writes to, the Hugging Face token Secret (from the Pulumi secret
  * `huggingFaceToken`) and the model-cache claim, in every namespace whose workloads reference them.
  *
- * Until the LLM constructs list their requirements themselves, what a workload references is read from its
- * synthesized manifests (`workloadReferences`).
+ * What a workload references is read from its synthesized manifests by lib/cluster's `manifestReferences`.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -25,14 +24,6 @@ export interface StackProvides {
   readonly secrets: readonly ProvidedSecret[];
   readonly claims: readonly ProvidedClaim[];
   readonly queues: readonly ProvidedQueue[];
-}
-
-/** What one app's objects reference (read from its synthesized manifests). */
-export interface WorkloadReferences {
-  /** `namespace/name` → keys read from it. */
-  readonly secrets: ReadonlyMap<string, ReadonlySet<string>>;
-  /** `namespace/name` → number of pods that mount it. */
-  readonly claims: ReadonlyMap<string, number>;
 }
 
 /** The Dynamo CRD the apps' Kubernetes discovery writes to (their Role grants `dynamoworkermetadatas`). */
@@ -70,56 +61,6 @@ export function renderDynamoWorkerMetadataCrd(): JsonObject {
       }],
     },
   };
-}
-
-function podSpecsOf(obj: JsonObject): { podSpec: JsonObject; pods: number }[] {
-  if (obj.kind !== 'PodCliqueSet') {
-    return [];
-  }
-  const spec = (obj.spec ?? {}) as {
-    replicas?: number;
-    template?: {
-      cliques?: { name: string; spec?: { replicas?: number; podSpec?: JsonObject } }[];
-      podCliqueScalingGroups?: { replicas?: number; cliqueNames?: string[] }[];
-    };
-  };
-  const pcsReplicas = spec.replicas ?? 1;
-  // A clique in a scaling group has its replicas once per group replica.
-  const groupReplicas = (clique: string) =>
-    spec.template?.podCliqueScalingGroups?.find(g => (g.cliqueNames ?? []).includes(clique))?.replicas ?? 1;
-  return (spec.template?.cliques ?? []).map(c => ({
-    podSpec: c.spec?.podSpec ?? {},
-    pods: pcsReplicas * groupReplicas(c.name) * (c.spec?.replicas ?? 1),
-  }));
-}
-
-/** The Secrets (with keys) and claims (with how many pods mount them) the PodCliqueSets of `objects` reference. */
-export function workloadReferences(objects: readonly JsonObject[]): WorkloadReferences {
-  const secrets = new Map<string, Set<string>>();
-  const claims = new Map<string, number>();
-  for (const obj of objects) {
-    const ns = ((obj.metadata ?? {}) as { namespace?: string }).namespace ?? 'default';
-    for (const { podSpec, pods } of podSpecsOf(obj)) {
-      const containers = [...((podSpec.containers ?? []) as JsonObject[]), ...((podSpec.initContainers ?? []) as JsonObject[])];
-      for (const c of containers) {
-        for (const e of (c.env ?? []) as { valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]) {
-          const ref = e.valueFrom?.secretKeyRef;
-          if (ref) {
-            const k = `${ns}/${ref.name}`;
-            secrets.set(k, (secrets.get(k) ?? new Set()).add(ref.key));
-          }
-        }
-      }
-      for (const v of (podSpec.volumes ?? []) as { persistentVolumeClaim?: { claimName: string } }[]) {
-        const claim = v.persistentVolumeClaim?.claimName;
-        if (claim) {
-          const k = `${ns}/${claim}`;
-          claims.set(k, (claims.get(k) ?? 0) + pods);
-        }
-      }
-    }
-  }
-  return { secrets, claims };
 }
 
 /** The Hugging Face token Secret the apps read (`huggingFaceToken` in their props). */

@@ -11,21 +11,20 @@
  *   Another system VM size gets the same figures (it is not in the catalog): the preflight needs the pool mainly
  *   for its labels and taints, to say why a gang's pods do not land there.
  * - Device plugins: `nvidia.com/gpu` when the GPU Operator is on; the RDMA resources of the Network Operator.
- * - CRDs: Grove's, KAI's and (with the GPU Operator) its ClusterPolicy; queues: the stack's KAI queues.
+ * - CRDs, Secrets, claims and queues: what `stackProvides` lists (the operators' CRDs, the Dynamo CRD, the Hugging
+ *   Face Secret and the model-cache claim where the apps use them, the KAI queues).
  */
 import { aksReservedCpu, aksReservedMemory, AGENT_POOL_LABEL, ClusterModel, CPU, GPU, gpuPool, INSTANCE_TYPE_LABEL, MEMORY, parseTaint, PODS, PoolModel, ZONE_LABEL } from '../lib/cluster';
 import { findNodeSku } from '../lib/catalog';
 import { poolRdmaResources, resolvePool, StackConfig } from './config';
-import { allQueues } from './kai-queue';
+import { JsonObject } from './private/helm';
+import { stackProvides } from './stack-provides';
 
 /** The default system pool VM size's capacity (Azure Ddsv5 size docs: Standard_D4ds_v5, 4 vCPUs, 16 GiB). */
 const SYSTEM_VCPUS = 4;
 const SYSTEM_MEMORY = 16 * 2 ** 30;
 const SYSTEM_MAX_PODS = 110;
 
-/** The CRDs the stack installs, as `<group>/<Kind>`. */
-const GROVE_CRDS = ['grove.io/PodCliqueSet', 'grove.io/PodClique', 'grove.io/PodCliqueScalingGroup', 'grove.io/ClusterTopology', 'scheduler.grove.io/PodGang'];
-const KAI_CRDS = ['scheduling.run.ai/Queue', 'scheduling.run.ai/PodGroup', 'kai.scheduler/SchedulingShard', 'kai.scheduler/Config'];
 
 /** The stack's GPU pools as the cluster model sees them. */
 export function stackGpuPools(cfg: StackConfig): PoolModel[] {
@@ -75,8 +74,12 @@ function systemPool(cfg: StackConfig): PoolModel | undefined {
   };
 }
 
-/** The cluster model of a stack. */
-export function stackClusterModel(cfg: StackConfig): ClusterModel {
+/**
+ * The cluster model of a stack. Its CRDs, Secrets (with keys), claims (with access mode and storage class) and
+ * queues are what `stackProvides` lists for these apps: one list, read by the reference preflight.
+ */
+export function stackClusterModel(cfg: StackConfig, apps: readonly { readonly name: string; readonly objects: readonly JsonObject[] }[] = []): ClusterModel {
+  const provides = stackProvides(cfg, apps);
   const system = systemPool(cfg);
   const gpuOperator = cfg.operators.gpuOperator?.enabled ?? true;
   const rdma = [...new Set(cfg.gpuPools.flatMap(p => poolRdmaResources(cfg, resolvePool(cfg, p).vmSize)))];
@@ -85,7 +88,9 @@ export function stackClusterModel(cfg: StackConfig): ClusterModel {
     pools: [...(system === undefined ? [] : [system]), ...stackGpuPools(cfg)],
     kaiShards,
     devicePlugins: [...(gpuOperator ? [GPU] : []), ...rdma],
-    crds: [...GROVE_CRDS, ...KAI_CRDS, ...(gpuOperator ? ['nvidia.com/ClusterPolicy'] : [])],
-    queues: allQueues(cfg.queues, cfg.operators.kai?.defaultQueues ?? true).map(q => q.name),
+    crds: provides.crds,
+    secrets: provides.secrets.map(x => ({ name: `${x.namespace}/${x.name}`, keys: x.keys })),
+    claims: provides.claims.map(x => ({ name: `${x.namespace}/${x.name}`, accessModes: x.accessModes, ...(x.storageClassName === undefined ? {} : { storageClassName: x.storageClassName }) })),
+    queues: provides.queues.map(q => q.name),
   };
 }

@@ -24,7 +24,7 @@ import { KaiScheduler } from './kai-scheduler';
 import { NetworkOperator } from './network-operator';
 import { JsonObject } from './private/helm';
 import { AppServices, StackProvides } from './app-services';
-import { appServiceNamespaces, appServiceProblems, stackProvides } from './stack-provides';
+import { appServiceNamespaces, appServiceProblems, referenceProblems, stackProvides } from './stack-provides';
 import { StackSecrets } from './stack-secrets';
 import { DeployedRecord, groveObjects, ignoredChanges, previousDeployment, refusedGroveUpdates, throwIfUnsafeUpdate } from './update-guard';
 import { CHARTS } from './versions';
@@ -133,7 +133,7 @@ export function preflight(cfg: StackConfig, apps: readonly SynthesizedApp[]): Ca
     apps.flatMap(a => checkWorkloadQueues(a.name, a.objects, cfg.queues, ctx)));
   const pools = capacityPools(cfg);
   throwIfPreflightProblems('a workload requests an RDMA device the GPU nodes do not advertise', rdmaProblems(apps, pools, describeRdmaSetup(cfg)));
-  const model = stackClusterModel(cfg);
+  const model = stackClusterModel(cfg, apps);
   throwIfPreflightProblems('a workload can never fit the GPU pools', capacityProblems(apps, model));
   return capacityReport(apps, model);
 }
@@ -168,6 +168,7 @@ export function runProgram(cfg: StackConfig, registry: AppRegistry, stack: strin
   const apps = synthesizeApps(cfg, registry, stack);
   const capacity = preflight(cfg, apps);
   throwIfPreflightProblems('the apps need something the stack does not provide', appServiceProblems(cfg, apps, secrets));
+  throwIfPreflightProblems('a workload references a Secret, claim, queue or CRD the stack does not provide', referenceProblems(cfg, apps));
   const deployed: DeployedRecord = {
     apps: Object.fromEntries(apps.map(a => [a.name, groveObjects(a.objects)])),
     createOnly: createOnlySettings(cfg, stack),

@@ -3,7 +3,9 @@
  * preflight of what the apps need from the stack itself (the Hugging Face Secret and the model-cache claim).
  */
 import { ValidationProblem } from '../lib/errors';
-import { AKS_DISK_STORAGE_CLASSES, DYNAMO_WORKER_METADATA_CRD, resolveAppServices, StackProvides, workloadReferences } from './app-services';
+import { manifestReferences, unmetReferences, withCreated } from '../lib/cluster/references';
+import { stackClusterModel } from './cluster-model';
+import { AKS_DISK_STORAGE_CLASSES, DYNAMO_WORKER_METADATA_CRD, resolveAppServices, StackProvides } from './app-services';
 import { StackConfig } from './config';
 import { allQueues, leafQueues } from './kai-queue';
 import { JsonObject } from './private/helm';
@@ -33,17 +35,13 @@ export function appServiceNamespaces(cfg: StackConfig, apps: readonly Synthesize
   const secretKeys = new Map<string, Set<string>>();
   const claimPods = new Map<string, number>();
   for (const a of apps) {
-    const refs = workloadReferences(a.objects);
-    for (const [k, keys] of refs.secrets) {
-      const [ns, name] = k.split('/');
-      if (name === r.secretName) {
-        secretKeys.set(ns, new Set([...(secretKeys.get(ns) ?? []), ...keys]));
+    for (const ref of manifestReferences(a.objects)) {
+      const name = ref.name.slice(ref.namespace.length + 1);
+      if (ref.kind === 'secret' && name === r.secretName) {
+        secretKeys.set(ref.namespace, new Set([...(secretKeys.get(ref.namespace) ?? []), ...(ref.keys ?? [])]));
       }
-    }
-    for (const [k, pods] of refs.claims) {
-      const [ns, name] = k.split('/');
-      if (name === r.claimName) {
-        claimPods.set(ns, (claimPods.get(ns) ?? 0) + pods);
+      if (ref.kind === 'claim' && name === r.claimName) {
+        claimPods.set(ref.namespace, (claimPods.get(ref.namespace) ?? 0) + (ref.pods ?? 2));
       }
     }
   }
@@ -123,3 +121,28 @@ export function stackProvides(cfg: StackConfig, apps: readonly SynthesizedObject
   };
 }
 
+
+/**
+ * Every Secret, claim, queue and CRD a workload references that the stack does not provide (lib/cluster's
+ * `unmetReferences` on the stack's cluster model); objects an app creates itself count as present. Missing Secret
+ * keys and claim access modes of the stack's own Secret and claim are `appServiceProblems`' (in config terms).
+ */
+export function referenceProblems(cfg: StackConfig, apps: readonly SynthesizedObjects[]): ValidationProblem[] {
+  const model = stackClusterModel(cfg, apps);
+  const problems: ValidationProblem[] = [];
+  for (const a of apps) {
+    for (const u of unmetReferences(manifestReferences(a.objects), withCreated(model, a.objects))) {
+      const r = u.reference;
+      if (u.problem !== 'missing' || r.kind === 'extended-resource' || r.kind === 'host-path') continue;
+      const what = r.kind === 'secret' ? `Secret ${r.name}` : r.kind === 'claim' ? `PersistentVolumeClaim ${r.name}` : r.kind === 'queue' ? `queue ${r.name}` : `CRD ${r.name}`;
+      problems.push({
+        constructPath: `${a.name}:${r.object}`, field: r.field,
+        message: `${r.owner} references ${what} (${r.via}), which the stack does not create and the app does not contain`,
+        fix: r.kind === 'secret' ? 'add the Secret to the app, or reference the stack\'s Hugging Face Secret (workloads.huggingFaceTokenSecret)'
+          : r.kind === 'claim' ? 'add the claim to the app, or mount the stack\'s model-cache claim (workloads.modelCache)'
+            : r.kind === 'queue' ? 'add the queue to the stack config (queues)' : 'install the CRD\'s operator, or add the CRD to the app',
+      });
+    }
+  }
+  return problems;
+}

@@ -2,31 +2,27 @@
  * The Dynamo rule family of `cdk8s-grove lint`: the runtime contract of `lib/llm/contract` checked on any YAML
  * (construct output, hand-written manifests, the Dynamo operator's own output). Rules: dynamo-discovery-labels,
  * dynamo-discovery-backend, dynamo-kv-connector, dynamo-kv-block-size, dynamo-gpu-autoscaling, dynamo-references,
- * dynamo-pod.
+ * dynamo-pod. What exists is compared with what the pods reference by lib/cluster's references.
  */
-import { ContractContext, componentPods, contractIssues, namespaceOf, serviceViews } from '../llm/contract';
+import { ClusterModel, createdBy } from '../cluster';
+import { componentPods, contractIssues, serviceViews } from '../llm/contract';
 import { SourceObject, objectLabel } from './input';
 import { Finding } from './output';
 
-const rec = (v: unknown): Record<string, any> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, any> : {});
-
-/** What the input holds besides the pods: CRDs, Secrets with their keys, claims with their access modes. */
-function contextOf(objects: readonly SourceObject[], present: readonly string[]): ContractContext {
-  const crds = new Set<string>();
-  const secrets = new Map<string, Set<string>>();
-  const claims = new Map<string, string[]>();
-  for (const { object } of objects) {
-    const name = String(rec(object.metadata).name ?? '');
-    if (object.kind === 'CustomResourceDefinition') crds.add(name);
-    if (object.kind === 'Secret') {
-      secrets.set(`${namespaceOf(object)}/${name}`, new Set([...Object.keys(rec(object.data)), ...Object.keys(rec(object.stringData))]));
-    }
-    if (object.kind === 'PersistentVolumeClaim') {
-      const modes = rec(object.spec).accessModes;
-      claims.set(`${namespaceOf(object)}/${name}`, Array.isArray(modes) ? modes.map(String) : []);
-    }
-  }
-  return { crds, secrets, claims, present: new Set(present) };
+/**
+ * What exists for the pods: the objects of the input (Secrets with their keys, claims with their access modes,
+ * CRDs), the `Kind/name` objects declared with `--present` (in every namespace), and the cluster file's.
+ */
+export function existingObjects(objects: readonly SourceObject[], present: readonly string[], cluster?: ClusterModel): ClusterModel {
+  const created = createdBy(objects.map(o => o.object));
+  const declared = (kind: string) => present.filter(p => p.startsWith(`${kind}/`)).map(p => p.slice(kind.length + 1));
+  return {
+    pools: cluster?.pools ?? [],
+    secrets: [...created.secrets, ...declared('Secret'), ...(cluster?.secrets ?? [])],
+    claims: [...created.claims, ...declared('PersistentVolumeClaim'), ...(cluster?.claims ?? [])],
+    crds: [...created.crds, ...declared('CustomResourceDefinition'), ...(cluster?.crds ?? [])],
+    queues: [...created.queues, ...(cluster?.queues ?? [])],
+  };
 }
 
 /**
@@ -34,10 +30,11 @@ function contextOf(objects: readonly SourceObject[], present: readonly string[])
  *
  * @param objects every object of the input
  * @param present objects declared to exist in the cluster (`Kind/name`, from `--present`)
+ * @param cluster the cluster model of `--cluster FILE`, when given
  */
-export function dynamoFindings(objects: readonly SourceObject[], present: readonly string[]): Finding[] {
+export function dynamoFindings(objects: readonly SourceObject[], present: readonly string[], cluster?: ClusterModel): Finding[] {
   const sources = objects.map(o => ({ src: o, object: o.object as Record<string, any> }));
-  const issues = contractIssues(componentPods(sources), serviceViews(sources), contextOf(objects, present));
+  const issues = contractIssues(componentPods(sources), serviceViews(sources), { cluster: existingObjects(objects, present, cluster) });
   return issues.map(i => ({
     severity: i.severity,
     file: i.src.file,

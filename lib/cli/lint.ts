@@ -10,7 +10,9 @@ import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import { OPERATOR_OPTIONS, describeOperatorConfig, operatorConfigFromArgs } from './config';
 import { CrdSet, compiledCrds, loadCrds } from './crds';
 import { imagePinning, redact, secretLike, toleratesGpuTaint } from './hygiene';
+import { ClusterModel } from '../cluster';
 import { dynamoFindings } from './lint-dynamo';
+import { readClusterFile } from './plan';
 import { LoadedInput, SourceObject, apiGroup, isKind, loadInputs, nameOf, objectKey, objectLabel } from './input';
 import { Finding, Io, Severity, countText, formatFinding, plural, sortFindings, toJson } from './output';
 import { toSarif } from './sarif';
@@ -46,6 +48,11 @@ export interface LintOptions {
    * @default - none
    */
   readonly present?: readonly string[];
+  /**
+   * The cluster model of `--cluster FILE` (lib/cluster): its Secrets, claims, CRDs and queues exist.
+   * @default - none
+   */
+  readonly cluster?: ClusterModel;
 }
 
 /** Counts for the summary line. */
@@ -88,6 +95,7 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
   const kaiQueues = new Set([
     ...input.objects.filter(o => isKind(o.object, KAI_QUEUE_GROUP, 'Queue')).map(o => nameOf(o.object)),
     ...(options.kaiQueues ?? []),
+    ...(options.cluster?.queues ?? []),
   ]);
 
   const crds = options.crds ?? compiledCrds(options.groveApi ?? 'pinned');
@@ -114,7 +122,7 @@ export function lintObjects(input: LoadedInput, options: LintOptions): LintRepor
       ...replicaFindings(src, pcs),
     );
   }
-  findings.push(...dynamoFindings(input.objects, options.present ?? []));
+  findings.push(...dynamoFindings(input.objects, options.present ?? [], options.cluster));
 
   const lintedCounts: Record<string, number> = {};
   const passedOver: Record<string, number> = {};
@@ -458,6 +466,7 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     { name: 'kai-queue', kind: 'list', valueName: 'NAME', description: 'a KAI queue that exists in the cluster' },
     { name: 'crds', kind: 'value', valueName: 'DIR', description: 'folder with Grove CRD files to check the structure against (default: $GROVE_CRDS_DIR, else the compiled CRDs of --grove-api)' },
     { name: 'present', kind: 'list', valueName: 'KIND/NAME', description: 'an object the cluster has, e.g. Secret/hf-token-secret or CustomResourceDefinition/dynamoworkermetadatas.nvidia.com' },
+    { name: 'cluster', kind: 'value', valueName: 'FILE', description: 'a cluster file (as plan --cluster): its secrets, claims, crds and queues exist' },
     ...OPERATOR_OPTIONS,
     HELP_OPTION,
   ],
@@ -472,6 +481,7 @@ Exit status: 0 clean, 1 errors (or warnings with --strict), 2 bad usage.`,
     const report = lintObjects(input, {
       operatorConfig: config, kaiQueues: args.lists.get('kai-queue') ?? [], crds, groveApi: groveApiOf(args),
       present: args.lists.get('present') ?? [],
+      ...(args.values.get('cluster') === undefined ? {} : { cluster: readClusterFile(args.values.get('cluster') as string, io) }),
     });
     const strict = args.flags.has('strict');
     const failed = report.summary.errors > 0 || (strict && report.summary.warnings > 0);

@@ -47,8 +47,11 @@ export const CLUSTER_FILE_SCHEMA = z.object({
   kai: z.object({ nodePoolLabelKey: z.string().min(1).optional(), shards: z.array(z.string()).optional() }).strict().optional(),
   devicePlugins: z.array(z.string()).optional().describe('Extended resources the device plugins advertise'),
   crds: z.array(z.string()).optional().describe('Installed CRDs, as <plural>.<group> or <group>/<Kind>'),
-  secrets: z.array(z.string()).optional().describe('Existing Secrets as <namespace>/<name>'),
-  claims: z.array(z.string()).optional().describe('Existing PersistentVolumeClaims as <namespace>/<name>'),
+  secrets: z.array(z.union([z.string(), z.object({ name: z.string().min(1), keys: z.array(z.string()).optional() }).strict()])).optional()
+    .describe('Existing Secrets as <namespace>/<name>, or { name, keys }'),
+  claims: z.array(z.union([z.string(), z.object({
+    name: z.string().min(1), accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])).optional(), storageClassName: z.string().optional(),
+  }).strict()])).optional().describe('Existing PersistentVolumeClaims as <namespace>/<name>, or { name, accessModes, storageClassName }'),
   queues: z.array(z.string()).optional().describe('Existing KAI queues'),
 }).strict();
 

@@ -111,20 +111,49 @@ export interface ClusterModel {
    */
   readonly crds?: readonly string[];
   /**
-   * Existing Secrets as `<namespace>/<name>`.
-   * @default - none known
+   * Existing Secrets: `<namespace>/<name>` (keys not known), or with the keys they hold. A name without a
+   * namespace exists in every namespace (what `lint --present Secret/NAME` declares).
+   * @default - none known (not checked)
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly (string | SecretModel)[];
   /**
-   * Existing PersistentVolumeClaims as `<namespace>/<name>`.
-   * @default - none known
+   * Existing PersistentVolumeClaims: `<namespace>/<name>` (access modes not known), or with their access modes and
+   * storage class. A name without a namespace exists in every namespace.
+   * @default - none known (not checked)
    */
-  readonly claims?: readonly string[];
+  readonly claims?: readonly (string | ClaimModel)[];
   /**
    * Existing KAI queues.
    * @default - none known
    */
   readonly queues?: readonly string[];
+}
+
+/** An existing Secret. */
+export interface SecretModel {
+  /** `<namespace>/<name>`, or `<name>` for every namespace. */
+  readonly name: string;
+  /**
+   * The keys it holds.
+   * @default - not known (keys are not checked)
+   */
+  readonly keys?: readonly string[];
+}
+
+/** An existing PersistentVolumeClaim. */
+export interface ClaimModel {
+  /** `<namespace>/<name>`, or `<name>` for every namespace. */
+  readonly name: string;
+  /**
+   * Its access modes.
+   * @default - not known (access is not checked)
+   */
+  readonly accessModes?: readonly string[];
+  /**
+   * Its storage class.
+   * @default - not known
+   */
+  readonly storageClassName?: string;
 }
 
 /** A node of the model. */

@@ -3,12 +3,14 @@
  * set, key, access mode, storage class), what workloads reference, the stack's `provides` list, and the
  * user-settable PodCliqueSet await timeout.
  */
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { APPS } from '../../infra/apps';
-import { aksStorageClassFor, workloadReferences } from '../../infra/app-services';
+import { manifestReferences } from '../../lib/cluster';
+import { aksStorageClassFor } from '../../infra/app-services';
 import { parseStackConfig } from '../../infra/config';
 import { StackPreflightError } from '../../infra/errors';
 import { runProgram, synthesizeApps } from '../../infra/program';
-import { appServiceProblems, stackProvides } from '../../infra/stack-provides';
+import { appServiceProblems, referenceProblems, stackProvides } from '../../infra/stack-provides';
 import { installMocks, projectConfig, readStackFile, Recorder, settle, testSecrets } from './harness';
 
 // The machine is shared: program runs take seconds each when the suite runs in parallel.
@@ -27,11 +29,12 @@ describe('what the example apps reference', () => {
   test('qwen3-disagg and llama-70b-multinode read HF_TOKEN of hf-token-secret and mount model-cache, all in inference', () => {
     const cfg = devConfig();
     const apps = synthesizeApps(cfg, APPS, 'dev');
-    const qwen = workloadReferences(apps.find(a => a.name === 'qwen3-disagg')!.objects);
-    expect([...qwen.secrets].map(([k, v]) => [k, [...v]])).toEqual([['inference/hf-token-secret', ['HF_TOKEN']]]);
-    const llama = workloadReferences(apps.find(a => a.name === 'llama-70b-multinode')!.objects);
+    const qwen = manifestReferences(apps.find(a => a.name === 'qwen3-disagg')!.objects);
+    expect([...new Set(qwen.filter(r => r.kind === 'secret').map(r => `${r.name} ${r.keys}`))]).toEqual(['inference/hf-token-secret HF_TOKEN']);
+    const llama = manifestReferences(apps.find(a => a.name === 'llama-70b-multinode')!.objects).filter(r => r.kind === 'claim');
     // the frontend, and two instances of a leader and a worker pod: the cache is shared across nodes
-    expect([...llama.claims]).toEqual([['inference/model-cache', 5]]);
+    expect([...new Set(llama.map(r => r.name))]).toEqual(['inference/model-cache']);
+    expect(llama.reduce((n, r) => n + (r.pods ?? 0), 0)).toBe(5);
   });
 });
 
@@ -66,6 +69,37 @@ describe('the preflight of the Secret and the claim', () => {
     ]);
     expect(aksStorageClassFor('ReadWriteMany')).toBe('azurefile-csi-premium');
     expect(aksStorageClassFor('ReadWriteOnce')).toBe('managed-csi-premium');
+  });
+});
+
+describe('the reference preflight (the stack\'s cluster model against every reference of the apps)', () => {
+  beforeEach(async () => {
+    await installMocks('dev');
+  });
+
+  test('the dev stack passes: everything its apps reference, the stack provides', () => {
+    const cfg = devConfig();
+    const apps = synthesizeApps(cfg, APPS, 'dev');
+    expect(apps.map(a => a.name)).toEqual(['qwen3-disagg', 'llama-70b-multinode']);
+    expect(referenceProblems(cfg, apps)).toEqual([]);
+  });
+
+  test('an app reading a Secret the stack does not create fails the program, naming the Secret and the object', () => {
+    const cfg = devConfig(r => { r.apps = ['qwen3-disagg']; });
+    const [app] = synthesizeApps(cfg, APPS, 'dev');
+    const pcs = app.objects.find((o: any) => o.kind === 'PodCliqueSet') as any;
+    pcs.spec.template.cliques[1].spec.podSpec.containers[0].env.push({ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'api-key', key: 'key' } } });
+    const problems = referenceProblems(cfg, [app]);
+    expect(problems).toEqual([expect.objectContaining({
+      constructPath: `qwen3-disagg:PodCliqueSet/inference/${pcs.metadata.name}`,
+      message: expect.stringMatching(/^clique \S+ references Secret inference\/api-key \(env API_KEY\), which the stack does not create/),
+    })]);
+    const registry = { 'qwen3-disagg': (a: any, ctx: any) => {
+      APPS['qwen3-disagg'](a, ctx);
+      const chart = a.node.findAll().find((c: any) => c instanceof ApiObject && c.kind === 'PodCliqueSet') as ApiObject;
+      chart.addJsonPatch(JsonPatch.add('/spec/template/cliques/1/spec/podSpec/containers/0/env/-', { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'api-key', key: 'key' } } }));
+    } };
+    expect(() => runProgram(cfg, registry as any, 'dev', testSecrets())).toThrow(/PodCliqueSet\/inference\/qwen3\].*references Secret inference\/api-key/);
   });
 });
 

@@ -4,7 +4,7 @@
 import { APPS } from '../../infra/apps';
 import { stackClusterModel } from '../../infra/cluster-model';
 import { parseStackConfig } from '../../infra/config';
-import { modelNodes } from '../../lib/cluster';
+import { modelNodes, hasCrd } from '../../lib/cluster';
 import { SRIOV_IB_POLICY } from './fixtures';
 import { projectConfig, readStackFile } from './harness';
 
@@ -24,7 +24,7 @@ test('the dev stack: three system nodes, five tainted H100 nodes in KAI node poo
   expect(model.devicePlugins).toEqual(['nvidia.com/gpu']);
   expect(model.kaiShards).toEqual(['h100']);
   expect(model.queues).toEqual(expect.arrayContaining(['h100', 'inference']));
-  expect(model.crds).toEqual(expect.arrayContaining(['grove.io/PodCliqueSet', 'scheduling.run.ai/Queue']));
+  expect([hasCrd(model, 'grove.io', 'PodCliqueSet'), hasCrd(model, 'scheduling.run.ai', 'Queue'), hasCrd(model, 'nvidia.com', 'DynamoWorkerMetadata')]).toEqual([true, true, true]);
   expect(modelNodes(model)).toHaveLength(8);
 });
 

@@ -7,7 +7,9 @@ import {
   DEFAULT_KV_BLOCK_SIZE, DYNAMO_FS_GROUP, DYNAMO_TERMINATION_GRACE_PERIOD_SECONDS, DYNAMO_WORKER_METADATA_CRD, DynamoLabel,
   EVENT_PLANE_ENV, KUBERNETES_DISCOVERY_LABELS, KV_BLOCK_SIZE_FLAGS, KV_CONNECTOR_FLAGS,
 } from './contract';
-import { ComponentPod, Json, ServiceView, engineOf, flagValue } from './manifest';
+import { ClusterModel } from '../../cluster/model';
+import { hasCrd, podSpecReferences, unmetReferences } from '../../cluster/references';
+import { ComponentPod, Json, ServiceView, engineOf, flagValue, isDynamoComponent, usesKubernetesDiscovery } from './manifest';
 
 /** The rule family. */
 export const DynamoRule = {
@@ -36,16 +38,12 @@ export interface ContractIssue<S> {
   readonly fix: string;
 }
 
-/** What else the input holds, and what the user says exists in the cluster. */
+/**
+ * What exists for the pods to reference: the input's own objects, what the user declares (`--present`) and the
+ * cluster file (`--cluster`), as the reference categories of a `ClusterModel` (every one listed, possibly empty).
+ */
 export interface ContractContext {
-  /** Names of CustomResourceDefinitions in the input. */
-  readonly crds: ReadonlySet<string>;
-  /** Secrets of the input, `<namespace>/<name>` → keys. */
-  readonly secrets: ReadonlyMap<string, ReadonlySet<string>>;
-  /** PersistentVolumeClaims of the input, `<namespace>/<name>` → access modes. */
-  readonly claims: ReadonlyMap<string, readonly string[]>;
-  /** Objects declared to exist in the cluster, as `Kind/name`. */
-  readonly present: ReadonlySet<string>;
+  readonly cluster: ClusterModel;
 }
 
 /** True the first time `key` is seen for `src` (one reminder per object, not per clique). */
@@ -58,20 +56,6 @@ function firstFor<S>(seen: Map<S, Set<string>>, src: S, key: string): boolean {
 }
 
 const WORKER_TYPES = new Set(['prefill', 'decode', 'worker']);
-
-/**
- * Whether a pod is a Dynamo component: it carries the operator's component labels or the runtime's environment
- * (`DYN_NAMESPACE`, `DYN_COMPONENT`, `DYN_DISCOVERY_BACKEND`), as the operator's output and the constructs' do.
- */
-export function isDynamoComponent(pod: ComponentPod<unknown>): boolean {
-  return pod.componentType !== '' || pod.dynamoNamespace !== ''
-    || ['DYN_NAMESPACE', 'DYN_COMPONENT', 'DYN_DISCOVERY_BACKEND'].some(n => pod.env[n] !== undefined);
-}
-
-/** Whether a pod uses Kubernetes discovery (env, or labels as the operator sets them). */
-export function usesKubernetesDiscovery(pod: ComponentPod<unknown>): boolean {
-  return pod.env.DYN_DISCOVERY_BACKEND === 'kubernetes' || pod.labels[DynamoLabel.DISCOVERY_BACKEND] === 'kubernetes';
-}
 
 const selects = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -124,7 +108,7 @@ export function discoveryLabelIssues<S>(pods: readonly ComponentPod<S>[], servic
 export function discoveryBackendIssues<S>(pods: readonly ComponentPod<S>[], ctx: ContractContext): ContractIssue<S>[] {
   const out: ContractIssue<S>[] = [];
   const crd = DYNAMO_WORKER_METADATA_CRD.name;
-  const crdKnown = ctx.crds.has(crd) || ctx.present.has(`CustomResourceDefinition/${crd}`);
+  const crdKnown = hasCrd(ctx.cluster, DYNAMO_WORKER_METADATA_CRD.group, DYNAMO_WORKER_METADATA_CRD.kind, DYNAMO_WORKER_METADATA_CRD.plural);
   const seen = new Map<S, Set<string>>();
   for (const p of pods.filter(isDynamoComponent)) {
     const at = `${p.at}.spec.podSpec.containers[0].env`;
@@ -246,75 +230,48 @@ export function gpuAutoscalingIssues<S>(pods: readonly ComponentPod<S>[]): Contr
   return out;
 }
 
-/** Secrets and claims the pods reference: present with the keys read, and mountable by every pod. */
+/**
+ * Secrets and claims the Dynamo pods reference, compared with what exists by `lib/cluster`'s one comparison
+ * (`unmetReferences` over `podSpecReferences`): present, with the keys read, and mountable by every pod.
+ */
 export function referenceIssues<S>(pods: readonly ComponentPod<S>[], ctx: ContractContext): ContractIssue<S>[] {
+  const dynamo = pods.filter(isDynamoComponent);
+  const refs = dynamo.flatMap((p, i) => podSpecReferences({ field: `${p.at}.spec.podSpec`, owner: `clique ${p.name}`, podSpec: p.podSpec, pods: p.totalPods }, {
+    namespace: p.namespace, index: i, object: p.name,
+  })).filter(r => r.kind === 'secret' || r.kind === 'claim');
   const out: ContractIssue<S>[] = [];
-  const claimUsers = new Map<string, number>();
   const seen = new Map<S, Set<string>>();
-  for (const p of pods.filter(isDynamoComponent)) {
-    const spec = p.podSpec;
-    const secretRefs: { name: string; key?: string; field: string }[] = [];
-    const containers = [...(Array.isArray(spec.initContainers) ? spec.initContainers : []), ...(Array.isArray(spec.containers) ? spec.containers : [])];
-    const initCount = Array.isArray(spec.initContainers) ? spec.initContainers.length : 0;
-    containers.forEach((c: Json, ci) => {
-      const cAt = ci < initCount ? `${p.at}.spec.podSpec.initContainers[${ci}]` : `${p.at}.spec.podSpec.containers[${ci - initCount}]`;
-      (Array.isArray(c.env) ? c.env : []).forEach((e: Json, ei: number) => {
-        const ref = e?.valueFrom?.secretKeyRef;
-        if (ref && ref.optional !== true && typeof ref.name === 'string') secretRefs.push({ name: ref.name, key: ref.key, field: `${cAt}.env[${ei}].valueFrom.secretKeyRef` });
+  for (const u of unmetReferences(refs, ctx.cluster)) {
+    const r = u.reference;
+    const p = dynamo[r.index];
+    const name = r.name.slice(r.namespace.length + 1);
+    const key = r.keys?.[0];
+    if (u.problem === 'missing' && r.kind === 'claim' && firstFor(seen, p.src, `pvc ${name}`)) {
+      out.push({
+        src: p.src, rule: DynamoRule.REFERENCES, severity: 'info', field: r.field,
+        message: `clique ${p.name} mounts PersistentVolumeClaim ${name}, which is not in the input; without it the pods stay Pending`,
+        fix: `create the claim (ReadWriteMany when pods on several nodes share it), then declare it with --present PersistentVolumeClaim/${name}`,
       });
-    });
-    (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((v: Json, vi: number) => {
-      if (typeof v?.secret?.secretName === 'string' && v.secret.optional !== true) {
-        secretRefs.push({ name: v.secret.secretName, field: `${p.at}.spec.podSpec.volumes[${vi}].secret` });
-      }
-      const claim = v?.persistentVolumeClaim?.claimName;
-      if (typeof claim === 'string') {
-        const key = `${p.namespace}/${claim}`;
-        claimUsers.set(key, (claimUsers.get(key) ?? 0) + p.totalPods);
-        const modes = ctx.claims.get(key);
-        if (modes === undefined && !ctx.present.has(`PersistentVolumeClaim/${claim}`) && firstFor(seen, p.src, `pvc ${claim}`)) {
-          out.push({
-            src: p.src, rule: DynamoRule.REFERENCES, severity: 'info', field: `${p.at}.spec.podSpec.volumes[${vi}].persistentVolumeClaim`,
-            message: `clique ${p.name} mounts PersistentVolumeClaim ${claim}, which is not in the input; without it the pods stay Pending`,
-            fix: `create the claim (ReadWriteMany when pods on several nodes share it), then declare it with --present PersistentVolumeClaim/${claim}`,
-          });
-        }
-      }
-    });
-    for (const r of secretRefs) {
-      const keys = ctx.secrets.get(`${p.namespace}/${r.name}`);
-      if (keys === undefined) {
-        if (!ctx.present.has(`Secret/${r.name}`) && firstFor(seen, p.src, `secret ${r.name}`)) {
-          out.push({
-            src: p.src, rule: DynamoRule.REFERENCES, severity: 'info', field: r.field,
-            message: `clique ${p.name} reads Secret ${r.name}${r.key ? ` (key ${r.key})` : ''}, which is not in the input; without it the pods fail with CreateContainerConfigError`,
-            fix: `create the Secret${r.key ? ` with key ${r.key}` : ''} in namespace ${p.namespace}, then declare it with --present Secret/${r.name}`,
-          });
-        }
-      } else if (r.key !== undefined && !keys.has(r.key)) {
-        out.push({
-          src: p.src, rule: DynamoRule.REFERENCES, severity: 'error', field: r.field,
-          message: `clique ${p.name} reads key ${r.key} of Secret ${r.name}, which has only ${[...keys].join(', ') || 'no keys'}`,
-          fix: `add key ${r.key} to Secret ${r.name}, or reference one of its keys`,
-        });
-      }
+    } else if (u.problem === 'missing' && r.kind === 'secret' && firstFor(seen, p.src, `secret ${name}`)) {
+      out.push({
+        src: p.src, rule: DynamoRule.REFERENCES, severity: 'info', field: r.field,
+        message: `clique ${p.name} reads Secret ${name}${key ? ` (key ${key})` : ''}, which is not in the input; without it the pods fail with CreateContainerConfigError`,
+        fix: `create the Secret${key ? ` with key ${key}` : ''} in namespace ${p.namespace}, then declare it with --present Secret/${name}`,
+      });
+    } else if (u.problem === 'key') {
+      const lacking = (u.detail ?? []).join(', ');
+      out.push({
+        src: p.src, rule: DynamoRule.REFERENCES, severity: 'error', field: r.field,
+        message: `clique ${p.name} reads key ${lacking} of Secret ${name}, which has only ${(u.has ?? []).join(', ') || 'no keys'}`,
+        fix: `add key ${lacking} to Secret ${name}, or reference one of its keys`,
+      });
+    } else if (u.problem === 'access') {
+      out.push({
+        src: p.src, rule: DynamoRule.REFERENCES, severity: 'error', field: r.field,
+        message: `PersistentVolumeClaim ${name} offers ${(u.detail ?? []).join(', ') || 'no access mode'} but ${u.pods ?? 'one per node of the'} pods mount it, on different GPU nodes; the second pod stays Pending (Multi-Attach error)`,
+        fix: 'use a ReadWriteMany claim (Azure Files, Azure Managed Lustre) for a shared model cache',
+      });
     }
-  }
-  for (const p of pods.filter(isDynamoComponent)) {
-    (Array.isArray(p.podSpec.volumes) ? p.podSpec.volumes : []).forEach((v: Json, vi: number) => {
-      const claim = v?.persistentVolumeClaim?.claimName;
-      if (typeof claim !== 'string') return;
-      const modes = ctx.claims.get(`${p.namespace}/${claim}`);
-      const users = claimUsers.get(`${p.namespace}/${claim}`) ?? 0;
-      const shared = users > 1;
-      if (modes !== undefined && shared && !modes.includes('ReadWriteMany') && !(modes.includes('ReadOnlyMany') && v.persistentVolumeClaim.readOnly === true)) {
-        out.push({
-          src: p.src, rule: DynamoRule.REFERENCES, severity: 'error', field: `${p.at}.spec.podSpec.volumes[${vi}].persistentVolumeClaim`,
-          message: `PersistentVolumeClaim ${claim} offers ${modes.join(', ') || 'no access mode'} but ${users} pods mount it, on different GPU nodes; the second pod stays Pending (Multi-Attach error)`,
-          fix: 'use a ReadWriteMany claim (Azure Files, Azure Managed Lustre) for a shared model cache',
-        });
-      }
-    });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * the Dynamo components the contract checks look at: the pods of PodCliqueSet cliques, Services, and the objects
  * pods reference. Pure and plain-JSON; `cdk8s-grove lint` and the tests both use it.
  */
+import { DynamoLabel } from './contract';
 
 /** Plain JSON object. */
 export type Json = Record<string, any>;
@@ -144,3 +145,18 @@ export function engineOf(tokens: readonly string[]): 'vllm' | 'sglang' | 'trtllm
   if (/dynamo\.trtllm\b/.test(line)) return 'trtllm';
   return undefined;
 }
+
+/**
+ * Whether a pod is a Dynamo component: it carries the operator's component labels or the runtime's environment
+ * (`DYN_NAMESPACE`, `DYN_COMPONENT`, `DYN_DISCOVERY_BACKEND`), as the operator's output and the constructs' do.
+ */
+export function isDynamoComponent(pod: ComponentPod<unknown>): boolean {
+  return pod.componentType !== '' || pod.dynamoNamespace !== ''
+    || ['DYN_NAMESPACE', 'DYN_COMPONENT', 'DYN_DISCOVERY_BACKEND'].some(n => pod.env[n] !== undefined);
+}
+
+/** Whether a pod uses Kubernetes discovery (env, or labels as the operator sets them). */
+export function usesKubernetesDiscovery(pod: ComponentPod<unknown>): boolean {
+  return pod.env.DYN_DISCOVERY_BACKEND === 'kubernetes' || pod.labels[DynamoLabel.DISCOVERY_BACKEND] === 'kubernetes';
+}
+

@@ -2,9 +2,9 @@
  * What an LLM service needs from the cluster and does not emit itself, as plain data the CLI and the Pulumi program
  * can check (`DisaggregatedLlm.requirements()` / `AggregatedLlm.requirements()`).
  */
-import { isDynamoComponent, usesKubernetesDiscovery } from './checks';
+import { manifestReferences, Reference } from '../../cluster/references';
 import { DYNAMO_WORKER_METADATA_CRD } from './contract';
-import { Json, componentPods, containerTokens } from './manifest';
+import { Json, componentPods, isDynamoComponent } from './manifest';
 
 /** A CustomResourceDefinition that must be installed. */
 export interface CrdRequirement {
@@ -85,74 +85,47 @@ export function presentObjects(r: ServiceRequirements): string[] {
 }
 
 /**
- * What the Dynamo component pods of a manifest set need from the cluster, read off the manifests themselves: the
- * `DynamoWorkerMetadata` CRD under Kubernetes discovery, every Secret the pods read (env keys, and for secret
- * volumes the files the container command reads under the mount path), every claim (ReadWriteMany when more than one
- * pod mounts it), hostPath directories, queues and the etcd/NATS endpoints in the env.
+ * What a manifest set needs from the cluster, read by the one reference reader of `lib/cluster`
+ * (`manifestReferences`): the `DynamoWorkerMetadata` CRD under Kubernetes discovery, every Secret the pods read (env
+ * keys, and for secret volumes the files the container command reads under the mount path), every claim
+ * (ReadWriteMany when more than one pod mounts it and writes), hostPath directories and queues; and the one
+ * Dynamo-specific fact not in it, the etcd/NATS endpoints in the env of Dynamo component pods.
  */
 export function requirementsOf(objects: readonly Json[]): ServiceRequirements {
-  const pods = componentPods(objects.map((object, i) => ({ src: i, object }))).filter(isDynamoComponent);
-  const crds: CrdRequirement[] = [];
-  if (pods.some(usesKubernetesDiscovery)) {
-    crds.push({
-      name: DYNAMO_WORKER_METADATA_CRD.name, group: DYNAMO_WORKER_METADATA_CRD.group, kind: DYNAMO_WORKER_METADATA_CRD.kind,
-      providedBy: 'the Dynamo platform Helm chart (its CRDs)',
-      reason: 'under Kubernetes discovery every worker registers a DynamoWorkerMetadata object and fails without the CRD (lib/runtime/src/discovery/kube/crd.rs)',
-    });
-  }
+  const refs = manifestReferences(objects);
+  const crds: CrdRequirement[] = refs.filter(r => r.kind === 'crd' && r.crdName === DYNAMO_WORKER_METADATA_CRD.name).slice(0, 1).map(() => ({
+    name: DYNAMO_WORKER_METADATA_CRD.name, group: DYNAMO_WORKER_METADATA_CRD.group, kind: DYNAMO_WORKER_METADATA_CRD.kind,
+    providedBy: 'the Dynamo platform Helm chart (its CRDs)',
+    reason: 'under Kubernetes discovery every worker registers a DynamoWorkerMetadata object and fails without the CRD (lib/runtime/src/discovery/kube/crd.rs)',
+  }));
   const secrets = new Map<string, { namespace: string; keys: Set<string>; reasons: Set<string> }>();
-  const secret = (namespace: string, name: string, reason: string) => {
-    const key = `${namespace}/${name}`;
-    const entry = secrets.get(key) ?? { namespace, keys: new Set<string>(), reasons: new Set<string>() };
-    entry.reasons.add(reason);
-    secrets.set(key, entry);
-    return entry;
-  };
-  const claims = new Map<string, { namespace: string; name: string; pods: number; cliques: Set<string>; readOnly: boolean }>();
+  const claims = new Map<string, { namespace: string; pods: number; perNode: boolean; owners: Set<string>; readOnly: boolean }>();
   const hostPaths = new Map<string, Set<string>>();
+  const queues = new Map<string, QueueRequirement>();
+  const owner = (r: Reference) => r.owner.replace(/^clique /, '');
+  for (const r of refs) {
+    if (r.kind === 'secret') {
+      const e = secrets.get(r.name) ?? { namespace: r.namespace, keys: new Set<string>(), reasons: new Set<string>() };
+      (r.keys ?? []).forEach(k => e.keys.add(k));
+      e.reasons.add(`${r.via} of ${r.owner}`);
+      secrets.set(r.name, e);
+    } else if (r.kind === 'claim') {
+      const e = claims.get(r.name) ?? { namespace: r.namespace, pods: 0, perNode: false, owners: new Set<string>(), readOnly: true };
+      e.pods += r.pods ?? 0;
+      e.perNode = e.perNode || r.pods === undefined;
+      e.owners.add(owner(r));
+      e.readOnly = e.readOnly && r.readOnly === true;
+      claims.set(r.name, e);
+    } else if (r.kind === 'host-path') {
+      hostPaths.set(r.name, (hostPaths.get(r.name) ?? new Set<string>()).add(owner(r)));
+    } else if (r.kind === 'queue' && r.scheduler !== undefined) {
+      queues.set(`${r.scheduler} ${r.name}`, r.scheduler === 'kai-scheduler'
+        ? { scheduler: r.scheduler, name: r.name, reason: 'KAI charges the workload to this scheduling.run.ai Queue; without it nothing is scheduled' }
+        : { scheduler: r.scheduler, name: r.name, reason: 'the Volcano queue the PodGroups are created in' });
+    }
+  }
   const endpoints = new Map<string, EndpointRequirement>();
-  for (const p of pods) {
-    const containers = [...arr(p.podSpec.initContainers), ...arr(p.podSpec.containers)].map(rec);
-    for (const c of containers) {
-      for (const e of arr(c.env).map(rec)) {
-        const ref = rec(rec(e.valueFrom).secretKeyRef);
-        if (typeof ref.name === 'string') {
-          secret(p.namespace, ref.name, `env ${String(e.name)} of clique ${p.name}`).keys.add(String(ref.key));
-        }
-      }
-    }
-    for (const v of arr(p.podSpec.volumes).map(rec)) {
-      const s = rec(v.secret);
-      if (typeof s.secretName === 'string') {
-        const entry = secret(p.namespace, s.secretName, `volume ${String(v.name)} of clique ${p.name}`);
-        for (const c of containers) {
-          for (const m of arr(c.volumeMounts).map(rec).filter(x => x.name === v.name)) {
-            const prefix = `${String(m.mountPath).replace(/\/$/, '')}/`;
-            for (const t of containerTokens(c)) {
-              const at = t.indexOf(prefix);
-              if (at >= 0) {
-                const file = /^[\w.-]+/.exec(t.slice(at + prefix.length))?.[0];
-                if (file) entry.keys.add(file);
-              }
-            }
-          }
-        }
-      }
-      const pvc = rec(v.persistentVolumeClaim);
-      if (typeof pvc.claimName === 'string') {
-        const key = `${p.namespace}/${pvc.claimName}`;
-        const entry = claims.get(key) ?? { namespace: p.namespace, name: pvc.claimName, pods: 0, cliques: new Set<string>(), readOnly: true };
-        entry.pods += p.totalPods;
-        entry.cliques.add(p.name);
-        const mountedReadOnly = containers.every(c => arr(c.volumeMounts).map(rec).filter(x => x.name === v.name).every(x => x.readOnly === true));
-        entry.readOnly = entry.readOnly && (pvc.readOnly === true || mountedReadOnly);
-        claims.set(key, entry);
-      }
-      const hp = rec(v.hostPath);
-      if (typeof hp.path === 'string') {
-        hostPaths.set(hp.path, (hostPaths.get(hp.path) ?? new Set<string>()).add(p.name));
-      }
-    }
+  for (const p of componentPods(objects.map((object, i) => ({ src: i, object }))).filter(isDynamoComponent)) {
     if (p.env.ETCD_ENDPOINTS) {
       endpoints.set(`etcd ${p.env.ETCD_ENDPOINTS}`, { kind: 'etcd', address: p.env.ETCD_ENDPOINTS, reason: 'discovery backend (ETCD_ENDPOINTS)' });
     }
@@ -160,28 +133,18 @@ export function requirementsOf(objects: readonly Json[]): ServiceRequirements {
       endpoints.set(`nats ${p.env.NATS_SERVER}`, { kind: 'nats', address: p.env.NATS_SERVER, reason: 'NATS_SERVER (event plane and KV events)' });
     }
   }
-  const queues = new Map<string, QueueRequirement>();
-  for (const o of objects.filter(x => x.kind === 'PodCliqueSet')) {
-    const kai = rec(rec(o.metadata).labels)['kai.scheduler/queue'];
-    if (typeof kai === 'string') {
-      queues.set(`kai ${kai}`, { scheduler: 'kai-scheduler', name: kai, reason: 'KAI charges the workload to this scheduling.run.ai Queue; without it nothing is scheduled' });
-    }
-    const volcano = rec(rec(o.metadata).annotations)['scheduling.grove.io/volcano-queue'];
-    if (typeof volcano === 'string') {
-      queues.set(`volcano ${volcano}`, { scheduler: 'volcano', name: volcano, reason: 'the Volcano queue the PodGroups are created in' });
-    }
-  }
   const byName = <T extends { name: string }>(xs: T[]): T[] => xs.sort((a, b) => a.name.localeCompare(b.name));
+  const bare = (key: string, namespace: string) => key.slice(namespace.length + 1);
   return {
     crds,
     secrets: byName([...secrets.entries()].map(([key, e]) => ({
-      name: key.slice(e.namespace.length + 1), namespace: e.namespace, keys: [...e.keys].sort(), reason: `read by ${[...e.reasons].sort().join('; ')}`,
+      name: bare(key, e.namespace), namespace: e.namespace, keys: [...e.keys].sort(), reason: `read by ${[...e.reasons].sort().join('; ')}`,
     }))),
-    claims: byName([...claims.values()].map(c => ({
-      name: c.name, namespace: c.namespace,
-      accessModes: c.pods > 1 ? (c.readOnly ? ['ReadOnlyMany'] : ['ReadWriteMany']) : ['ReadWriteOnce'],
+    claims: byName([...claims.entries()].map(([key, c]) => ({
+      name: bare(key, c.namespace), namespace: c.namespace,
+      accessModes: c.pods > 1 || c.perNode ? (c.readOnly ? ['ReadOnlyMany'] : ['ReadWriteMany']) : ['ReadWriteOnce'],
       writable: !c.readOnly,
-      reason: `mounted by ${c.pods} pod${c.pods === 1 ? '' : 's'} of ${[...c.cliques].sort().join(', ')}${c.readOnly ? '' : ' (written: model downloads)'}`,
+      reason: `mounted by ${c.perNode ? 'one pod per node' : `${c.pods} pod${c.pods === 1 ? '' : 's'}`} of ${[...c.owners].sort().join(', ')}${c.readOnly ? '' : ' (written: model downloads)'}`,
     }))),
     queues: byName([...queues.values()]),
     hostPaths: [...hostPaths.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, cliques]) => ({
@@ -190,6 +153,3 @@ export function requirementsOf(objects: readonly Json[]): ServiceRequirements {
     endpoints: [...endpoints.values()].sort((a, b) => `${a.kind}${a.address}`.localeCompare(`${b.kind}${b.address}`)),
   };
 }
-
-const rec = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Json : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);

@@ -39,8 +39,7 @@ function build(engine: Engine, topology: Topology, discovery: keyof typeof DISCO
 }
 
 const EVERYTHING_PRESENT: ContractContext = {
-  crds: new Set([DYNAMO_WORKER_METADATA_CRD.name]), secrets: new Map(), claims: new Map(),
-  present: new Set(['Secret/hf', 'Secret/mpi-run-ssh-secret', 'PersistentVolumeClaim/models', 'Secret/hf-token-secret', 'PersistentVolumeClaim/model-cache']),
+  cluster: { pools: [], crds: [DYNAMO_WORKER_METADATA_CRD.name], queues: [], secrets: ['hf', 'mpi-run-ssh-secret', 'hf-token-secret'], claims: ['models', 'model-cache'] },
 };
 
 function issues(objects: any[]) {
