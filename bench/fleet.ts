@@ -44,7 +44,7 @@ export function addService(chart: Chart, i: number): void {
       new DisaggregatedLlm(chart, name, {
         model: 'Qwen/Qwen3-0.6B', scheduler, huggingFaceToken,
         prefill: { replicas: 1 },
-        decode: { replicas: 2, autoScaling: { minReplicas: 1, maxReplicas: 4, metrics: [Metric.cpuUtilization(80)] } },
+        decode: { replicas: 2, autoScaling: { minReplicas: 1, maxReplicas: 4, metrics: [Metric.cpuUtilization(80)] }, allowUtilizationAutoscaling: true },
       });
       return;
     case 'multi-node-disaggregated':

@@ -9,7 +9,7 @@
  *
  *   npm run bench                          everything below, written to bench/results.json
  *   npm run bench -- --only fleets,lint    some sections (others are kept from bench/results.json)
- *   npm run bench -- --only fleets --sizes 1000   only some fleet sizes
+ *   npm run bench -- --only fleets --sizes 1000   only some fleet sizes (with layouts: only the 300 or 1000 services' layouts)
  *   npm run bench -- --results FILE        write FILE instead of bench/results.json
  *   npm run bench -- --rounds 5            rounds per figure (default 3: 3 for 1000 services and lint, one less for
  *                                          3000 services, two less for 10,000 and 1000 services' layouts, twice as
@@ -172,8 +172,9 @@ function fleets(rounds: number, tmp: string, only?: number[]) {
  * The same services in more charts. Each round: our synth in every layout, and the objects of the round's 1-chart
  * synth as plain cdk8s ApiObjects in the same layouts (what cdk8s itself pays for more charts).
  */
-function layouts(rounds: number, tmp: string) {
-  const cases: [services: number, charts: number[], rounds: number][] = [[300, [1, 300], rounds], [1000, [1, 10, 100, 1000], Math.max(1, rounds - 2)]];
+function layouts(rounds: number, tmp: string, only?: number[]) {
+  const cases = ([[300, [1, 300], rounds], [1000, [1, 10, 100, 1000], Math.max(1, rounds - 2)]] as [services: number, charts: number[], rounds: number][])
+    .filter(([services]) => only === undefined || only.includes(services));
   return cases.flatMap(([services, chartCounts, rounds]) => {
     const ours: number[][] = chartCounts.map(() => []);
     const oursCpu: number[][] = chartCounts.map(() => []);
@@ -396,7 +397,7 @@ function main(): void {
     const previous = only && fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
     const measure: Record<Section, () => unknown> = {
       fleets: () => fleets(rounds, tmp, option('--sizes')?.split(',').map(Number)),
-      layouts: () => layouts(rounds, tmp),
+      layouts: () => layouts(rounds, tmp, option('--sizes')?.split(',').map(Number)),
       cold: () => cold(rounds * 2, tmp),
       lint: () => lint(rounds, tmp),
       admit: () => admitSection(rounds),
