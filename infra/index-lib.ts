@@ -2,7 +2,9 @@
  * The reusable Pulumi components of cdk8s-grove (`cdk8s-grove/infra`). Re-exports only.
  *
  * Kept apart from the package root (`lib/index.ts`), which never imports Pulumi, and from the program
- * (`infra/index.ts`), which runs on import.
+ * (`infra/index.ts`), which runs on import. What is a function of the program's own stack configuration (e.g.
+ * `stackProvides`, published as the stack output `provides`) stays with the program: its config type is zod's, and
+ * zod's declarations do not type-check under a user's tsconfig without `esModuleInterop`.
  */
 export * from './aks-cluster';
 export * from './aks-access';
@@ -17,7 +19,6 @@ export * from './grove-operator';
 export * from './grove-workloads';
 export * from './app-services';
 export * from './update-guard';
-export * from './stack-provides';
 export * from './stack-secrets';
 export * from './capacity';
 export * from './errors';
