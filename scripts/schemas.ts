@@ -4,7 +4,9 @@
  * - `schemas/stack-config.schema.json`: a Pulumi stack file (`infra/Pulumi.<stack>.yaml`), its `cdk8s-grove:*` keys
  *   from `stackConfigSchema` (infra/config.ts);
  * - `schemas/lint-config.schema.json`: the operator configuration of `cdk8s-grove lint --config FILE` (and plan),
- *   from `operatorConfigFileSchema()` (lib/cli/config.ts).
+ *   from `operatorConfigFileSchema()` (lib/cli/config.ts);
+ * - `schemas/cluster.schema.json`: the cluster file of `plan`/`rollout`/`lint --cluster FILE`, from the cluster
+ *   model's file schema (`clusterFileJsonSchema()`, lib/cluster/file.ts).
  *
  * Run `npm run schemas` after changing either zod schema.
  */
@@ -12,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { operatorConfigFileSchema } from '../lib/cli/config';
+import { clusterFileJsonSchema } from '../lib/cluster';
 import { PROJECT, stackConfigSchema } from '../infra/config';
 
 export const SCHEMAS_DIR = path.join(__dirname, '..', 'schemas');
@@ -57,11 +60,17 @@ function lintConfigSchema(): JsonSchema {
   return { $schema, $id: `${ID_BASE}lint-config.schema.json`, title: 'cdk8s-grove lint --config FILE', ...rest };
 }
 
+function clusterSchema(): JsonSchema {
+  const { $schema, ...rest } = clusterFileJsonSchema();
+  return { $schema, $id: `${ID_BASE}cluster.schema.json`, title: 'cdk8s-grove cluster file (plan, rollout, lint --cluster FILE)', ...rest };
+}
+
 /** Every generated schema: file name -> its text, as committed. */
 export function generateSchemas(): { [file: string]: string } {
   return {
     'stack-config.schema.json': `${JSON.stringify(stackFileSchema(), null, 2)}\n`,
     'lint-config.schema.json': `${JSON.stringify(lintConfigSchema(), null, 2)}\n`,
+    'cluster.schema.json': `${JSON.stringify(clusterSchema(), null, 2)}\n`,
   };
 }
 

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { operatorConfigFileSchema } from '../lib/cli/config';
+import { clusterModelFromFile } from '../lib/cluster';
 import { stackConfigSchema } from '../infra/config';
 import { SCHEMAS_DIR, generateSchemas } from '../scripts/schemas';
 
@@ -17,6 +18,7 @@ const yamlFile = (...parts: string[]): any => parse(fs.readFileSync(path.join(RO
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const stackFile = ajv.compile(read('stack-config.schema.json'));
 const lintConfig = ajv.compile(read('lint-config.schema.json'));
+const clusterFile = new Ajv2020({ allErrors: true, strict: false }).compile(read('cluster.schema.json'));
 
 /** The stack file's `cdk8s-grove:*` keys as the program sees them (one entry per key, prefix removed). */
 function programKeys(file: any): Record<string, unknown> {
@@ -67,6 +69,25 @@ describe('JSON Schemas of the configuration files', () => {
     ]);
     expect(lintConfig({})).toBe(true);
     expect(lintConfig({ schedulerProfiles: ['slurm'] })).toBe(false);
+  });
+
+  test('the cluster file schema accepts and refuses the same files as the cluster model reader', () => {
+    const accepts = (data: unknown): boolean => {
+      try {
+        clusterModelFromFile(data);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const verdicts = ['cluster-h100.yaml', 'cluster-bad.yaml'].map(f => {
+      const data = yamlFile('test', 'cli', 'fixtures', 'plan', f);
+      return { file: f, schema: clusterFile(data), reader: accepts(data) };
+    });
+    expect(verdicts).toEqual([
+      { file: 'cluster-h100.yaml', schema: true, reader: true },
+      { file: 'cluster-bad.yaml', schema: false, reader: false },
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The cluster file: the zod schema, its JSON Schema (lib/cluster/cluster.schema.json), and the model built from it.
+ * The cluster file: the zod schema, its JSON Schema (schemas/cluster.schema.json), and the model built from it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -44,9 +44,11 @@ describe('clusterModelFromFile', () => {
   });
 });
 
-test('lib/cluster/cluster.schema.json is the JSON Schema of the zod schema (regenerate it when the schema changes)', () => {
-  const file = JSON.parse(fs.readFileSync(path.join(__dirname, '../../lib/cluster/cluster.schema.json'), 'utf8'));
-  expect(file).toEqual(clusterFileJsonSchema());
+test('schemas/cluster.schema.json is the JSON Schema of the zod schema (npm run schemas regenerates it)', () => {
+  const file = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/cluster.schema.json'), 'utf8'));
+  const { $id, title, ...fromZod } = file;
+  expect($id).toMatch(/cluster\.schema\.json$/);
+  expect(fromZod).toEqual(clusterFileJsonSchema());
   expect(file.required).toEqual(['pools']);
   expect(Object.keys(file.properties.pools.items.properties)).toEqual(expect.arrayContaining(['name', 'sku', 'nodes', 'kaiNodePool', 'taints', 'allocatable']));
 });
