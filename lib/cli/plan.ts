@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { GroveValidationError } from '../errors';
 import { findNodeSku, nodeSkus } from '../catalog';
 import {
-  AutoscalerResult, ClusterFileError, ClusterModel, clusterModelFromFile, gpuPool, GPU, PoolModel, PoolUsage, readWorkload, simulate,
+  AutoscalerResult, ClusterModel, clusterModelFromFile, gpuPool, GPU, PoolModel, PoolUsage, readWorkload, simulate,
   SimWorkload, StageResult, sum, withPoolsOfAtLeast,
 } from '../cluster';
 import { HELP_OPTION, ParsedArgs, UsageError } from './args';
@@ -266,7 +266,7 @@ export function readClusterFile(file: string, io: InputIo): ClusterModel {
   try {
     return clusterModelFromFile(data);
   } catch (e) {
-    if (e instanceof ClusterFileError) throw new UsageError(`${file}: ${e.message}`);
+    if (e instanceof GroveValidationError) throw new UsageError(`${file}: invalid cluster file:\n  ${e.problems.map(p => `${p.field}: ${p.message}`).join('\n  ')}`);
     throw e;
   }
 }

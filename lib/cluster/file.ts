@@ -15,6 +15,7 @@
  * queues: [inference]
  * ```
  */
+import { GroveValidationError } from '../errors';
 import { z } from 'zod';
 import { findNodeSku, nodeSkus, parseQuantity } from '../catalog';
 import { AGENT_POOL_LABEL, ClusterModel, CPU, EPHEMERAL_STORAGE, gpuPool, INSTANCE_TYPE_LABEL, KAI_NODE_POOL_LABEL_KEY, MEMORY, PODS, PoolModel, Taint, ZONE_LABEL } from './model';
@@ -63,23 +64,23 @@ export function clusterFileJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(CLUSTER_FILE_SCHEMA) as Record<string, unknown>;
 }
 
-/** A problem in the cluster file: `path: message`. */
-export class ClusterFileError extends Error {
-  constructor(public readonly problems: readonly string[]) {
-    super(`invalid cluster file:\n  ${problems.join('\n  ')}`);
-    this.name = 'ClusterFileError';
-  }
+/** The file's problems (`field: message` each) as the one error type, located at `cluster file`. */
+function clusterFileError(problems: readonly string[]): GroveValidationError {
+  return new GroveValidationError(problems.map(p => {
+    const at = p.indexOf(': ');
+    return { constructPath: 'cluster file', field: at < 0 ? '<root>' : p.slice(0, at), message: at < 0 ? p : p.slice(at + 2) };
+  }));
 }
 
 /**
  * Checks a parsed cluster file and builds the model.
  *
- * @throws ClusterFileError listing every problem
+ * @throws GroveValidationError listing every problem (construct path `cluster file`, the field, the message)
  */
 export function clusterModelFromFile(data: unknown): ClusterModel {
   const result = CLUSTER_FILE_SCHEMA.safeParse(data);
   if (!result.success) {
-    throw new ClusterFileError(result.error.issues.map(i => `${i.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '<root>'}: ${i.message}`));
+    throw clusterFileError(result.error.issues.map(i => `${i.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '<root>'}: ${i.message}`));
   }
   const file = result.data;
   const problems: string[] = [];
@@ -123,7 +124,7 @@ export function clusterModelFromFile(data: unknown): ClusterModel {
       ...(p.infiniband === undefined ? {} : { infiniband: p.infiniband }),
     });
   });
-  if (problems.length > 0) throw new ClusterFileError(problems);
+  if (problems.length > 0) throw clusterFileError(problems);
   return {
     pools,
     ...(file.kai?.nodePoolLabelKey === undefined ? {} : { kaiNodePoolLabelKey: file.kai.nodePoolLabelKey }),

@@ -6,7 +6,7 @@
  */
 export * from './model';
 // The zod schema itself stays internal: its types would put zod's declarations into every user's type-check.
-export { clusterFileJsonSchema, ClusterFileError, clusterModelFromFile, parseTaint } from './file';
+export { clusterFileJsonSchema, clusterModelFromFile, parseTaint } from './file';
 export * from './workload';
 export * from './predicates';
 export * from './place';

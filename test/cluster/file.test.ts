@@ -3,7 +3,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ClusterFileError, clusterFileJsonSchema, clusterModelFromFile, modelNodes } from '../../lib/cluster';
+import { GroveValidationError } from '../../lib/errors';
+import { clusterFileJsonSchema, clusterModelFromFile, modelNodes } from '../../lib/cluster';
 import { H100 } from './fixtures';
 
 describe('clusterModelFromFile', () => {
@@ -28,18 +29,18 @@ describe('clusterModelFromFile', () => {
   });
 
   test('reports every problem at once', () => {
-    expect(() => clusterModelFromFile({ pools: [{ name: 'a', nodes: -1 }, { name: 'b', nodes: 1, bogus: true }] })).toThrow(ClusterFileError);
+    expect(() => clusterModelFromFile({ pools: [{ name: 'a', nodes: -1 }, { name: 'b', nodes: 1, bogus: true }] })).toThrow(GroveValidationError);
     try {
       clusterModelFromFile({ pools: [{ name: 'a', nodes: 1 }, { name: 'a', sku: H100, nodes: 1 }] });
     } catch (e) {
-      expect((e as ClusterFileError).problems).toEqual([
+      expect((e as GroveValidationError).problems.map(p => `${p.field}: ${p.message}`)).toEqual([
         expect.stringMatching(/^pools\[0\]: give allocatable \(cpu, memory, pods\) for a pool whose sku is not a catalog GPU SKU/),
       ]);
     }
     try {
       clusterModelFromFile({ pools: [{ name: 'a', sku: H100, nodes: 1 }, { name: 'a', sku: H100, nodes: 1 }] });
     } catch (e) {
-      expect((e as ClusterFileError).problems).toEqual(['pools[1].name: repeats the pool name a']);
+      expect((e as GroveValidationError).problems.map(p => `${p.field}: ${p.message}`)).toEqual(['pools[1].name: repeats the pool name a']);
     }
   });
 });
