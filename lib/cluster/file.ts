@@ -43,7 +43,7 @@ const pool = z.object({
 }).strict();
 
 /** The zod schema of the cluster file. */
-export const CLUSTER_FILE_SCHEMA = z.object({
+const CLUSTER_FILE_SCHEMA = z.object({
   pools: z.array(pool).min(1),
   kai: z.object({ nodePoolLabelKey: z.string().min(1).optional(), shards: z.array(z.string()).optional() }).strict().optional(),
   devicePlugins: z.array(z.string()).optional().describe('Extended resources the device plugins advertise'),
@@ -56,8 +56,6 @@ export const CLUSTER_FILE_SCHEMA = z.object({
   queues: z.array(z.string()).optional().describe('Existing KAI queues'),
 }).strict();
 
-/** The cluster file as written. */
-export type ClusterFile = z.infer<typeof CLUSTER_FILE_SCHEMA>;
 
 /** The JSON Schema of the cluster file (for editors). */
 export function clusterFileJsonSchema(): Record<string, unknown> {
