@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { formatSchemaIssue, groveCrds, SchemaIssue, validateAgainstCrd } from '../../lib/schema';
 import { readReferenceYaml, referencePath } from './reference';
+import { compiledCrds } from '../../lib/cli/crds';
 
 /** The pinned CRD file of each Grove kind, keyed by `<group>/<kind>`. */
 const CRD_FILES: Record<string, string> = {
@@ -54,25 +55,6 @@ export type CrdLevel = 'pinned' | 'next';
 
 const memoryCache = new Map<string, unknown>();
 
-/** The generated CRDs of an API level as CustomResourceDefinition documents, by `<group>/<kind>`. */
-const generatedCache = new Map<CrdLevel, ReadonlyMap<string, unknown>>();
-function generated(level: CrdLevel): ReadonlyMap<string, unknown> {
-  let m = generatedCache.get(level);
-  if (m === undefined) {
-    m = new Map(groveCrds(level).map(c => [`${c.group}/${c.kind}`, {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      spec: {
-        group: c.group,
-        names: { kind: c.kind, plural: c.plural },
-        scope: c.scope,
-        versions: c.versions.map(v => ({ name: v.name, served: v.served, storage: v.storage, schema: { openAPIV3Schema: v.schema } })),
-      },
-    }]));
-    generatedCache.set(level, m);
-  }
-  return m;
-}
 
 /**
  * Loads the pinned CRD document of a Grove kind (`grove.io/PodCliqueSet`, ...), parsed once per process.
@@ -110,9 +92,10 @@ export function groveSchemaIssues(objects: readonly unknown[], level: CrdLevel =
     }
     const kind = typeof o.kind === 'string' ? o.kind : '';
     const label = `${kind || '<no kind>'}/${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'} (object ${index})`;
-    const crd = generated(level).get(`${group}/${kind}`);
+    const crds = compiledCrds(level);
+    const crd = crds.get(group, kind);
     const issues: SchemaIssue[] = crd === undefined
-      ? [{ field: 'kind', type: 'NotSupported', detail: `no pinned CRD for ${group}/${kind}; known: ${[...generated(level).keys()].join(', ')}` }]
+      ? [{ field: 'kind', type: 'NotSupported', detail: `no pinned CRD for ${group}/${kind}; known: ${crds.kinds.join(', ')}` }]
       : validateAgainstCrd(obj, crd);
     if (issues.length > 0) {
       out.push({ object: label, issues });
