@@ -2,6 +2,7 @@
  * A tiny command-line parser: long options (`--name value`, `--name=value`), a few short aliases, boolean flags,
  * repeatable options and positionals. Anything it cannot make sense of is a `UsageError` (exit status 2).
  */
+import type { GroveApiLevel } from '../schema/api-level';
 
 /** Bad usage: unknown option, missing value, wrong number of arguments. The command exits with status 2. */
 export class UsageError extends Error {
@@ -62,7 +63,7 @@ export const GROVE_API_OPTION: OptionSpec = {
 };
 
 /** The `--grove-api` value (`pinned` unless given). */
-export function groveApiOf(args: ParsedArgs): 'pinned' | 'next' {
+export function groveApiOf(args: ParsedArgs): GroveApiLevel {
   return args.values.get(GROVE_API_OPTION.name) === 'next' ? 'next' : 'pinned';
 }
 

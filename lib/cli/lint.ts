@@ -42,7 +42,7 @@ export interface LintOptions {
    * The Grove API level admission runs at.
    * @default 'pinned'
    */
-  readonly groveApi?: 'pinned' | 'next';
+  readonly groveApi?: GroveApiLevel;
   /**
    * Objects that exist in the cluster though not in the input (`Kind/name`), for the Dynamo reference checks.
    * @default - none

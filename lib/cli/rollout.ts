@@ -2,6 +2,7 @@
  * `cdk8s-grove rollout OLD NEW`: the plan Grove follows to roll each changed PodCliqueSet from OLD to NEW (the
  * planner is lib/rollout; this file reads the inputs and prints).
  */
+import type { GroveApiLevel } from '../schema/api-level';
 import { OperatorConfig } from '../admission';
 import { ClusterModel } from '../cluster';
 import { formatRolloutMermaid, formatRolloutText, planRollout, RolloutReport } from '../rollout';
@@ -15,7 +16,7 @@ import { parsePoolFlag, poolsModel, readClusterFile, readPoolsFile } from './pla
 /** Options of `rolloutObjects`. */
 export interface RolloutCommandOptions {
   /** The Grove API level of the cluster (`--grove-api`). */
-  readonly groveApi: 'pinned' | 'next';
+  readonly groveApi: GroveApiLevel;
   /** The operator configuration UPDATE admission runs with. */
   readonly operatorConfig: OperatorConfig;
   /**

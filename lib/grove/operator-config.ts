@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { DEFAULT_OPERATOR_CONFIG, OperatorConfig } from '../admission';
-import type { GroveApi } from '../rollout/types';
+import type { GroveApiLevel } from '../schema/api-level';
 
 const CONTEXT_KEY = 'cdk8s-grove:operatorConfig';
 const API_KEY = 'cdk8s-grove:groveApi';
@@ -12,7 +12,7 @@ export interface GroveOperatorSettings extends Partial<OperatorConfig> {
    * updates and `rollingUpdate`, the CRDs of PR #649). Decides which fields are rendered and how admission checks them.
    * @default 'pinned'
    */
-  readonly groveApi?: GroveApi;
+  readonly groveApi?: GroveApiLevel;
 }
 
 /**
@@ -37,7 +37,7 @@ export class GroveOperatorConfig {
   }
 
   /** The Grove API level in force at `scope` (`pinned` unless set). */
-  public static groveApi(scope: IConstruct): GroveApi {
+  public static groveApi(scope: IConstruct): GroveApiLevel {
     return scope.node.tryGetContext(API_KEY) === 'next' ? 'next' : 'pinned';
   }
 

@@ -10,7 +10,7 @@
  * cdk8s-grove always writes `updateStrategy` (and at the `next` level every budget), so upgrading Grove never changes
  * how an update rolls out: a PodCliqueSet that omits the strategy would switch from RollingRecreate to Coherent.
  */
-import { GroveApi } from '../rollout/types';
+import type { GroveApiLevel } from '../schema/api-level';
 import { ValidationProblem } from '../errors';
 import { UpdateStrategyType } from './startup';
 
@@ -28,19 +28,19 @@ export interface RollingUpdate {
  * The strategy a PodCliqueSet renders: the one asked for, or the API level's choice. Coherent asked for at the pinned
  * API is a synth error (`strategyProblems`); admission then checks the rest of the object with RollingRecreate.
  */
-export function effectiveStrategy(asked: UpdateStrategyType | undefined, groveApi: GroveApi): UpdateStrategyType {
+export function effectiveStrategy(asked: UpdateStrategyType | undefined, groveApi: GroveApiLevel): UpdateStrategyType {
   if (groveApi === 'pinned' && (asked === undefined || asked === UpdateStrategyType.COHERENT)) return UpdateStrategyType.ROLLING_RECREATE;
   return asked ?? UpdateStrategyType.COHERENT;
 }
 
 /** The budget in force for a component, or undefined where Grove has none (pinned API, OnDelete). */
-export function effectiveMaxUnavailable(rollingUpdate: RollingUpdate | undefined, strategy: UpdateStrategyType, minAvailable: number, groveApi: GroveApi): number | undefined {
+export function effectiveMaxUnavailable(rollingUpdate: RollingUpdate | undefined, strategy: UpdateStrategyType, minAvailable: number, groveApi: GroveApiLevel): number | undefined {
   if (groveApi === 'pinned' || strategy === UpdateStrategyType.ON_DELETE) return undefined;
   return rollingUpdate?.maxUnavailable ?? (strategy === UpdateStrategyType.COHERENT ? minAvailable : 1);
 }
 
 /** The `rollingUpdate` field to render (spread into the component), empty where Grove has none. */
-export function renderRollingUpdate(rollingUpdate: RollingUpdate | undefined, strategy: UpdateStrategyType, minAvailable: number, groveApi: GroveApi):
+export function renderRollingUpdate(rollingUpdate: RollingUpdate | undefined, strategy: UpdateStrategyType, minAvailable: number, groveApi: GroveApiLevel):
 { rollingUpdate?: { maxUnavailable: number } } {
   const value = effectiveMaxUnavailable(rollingUpdate, strategy, minAvailable, groveApi);
   return value === undefined ? {} : { rollingUpdate: { maxUnavailable: value } };
@@ -57,7 +57,7 @@ export interface BudgetOwner {
 }
 
 /** Synth-time problems of a component's budget: fields the API level lacks, and budgets that never let an update progress. */
-export function rollingUpdateProblems(owner: BudgetOwner, strategy: UpdateStrategyType, groveApi: GroveApi): ValidationProblem[] {
+export function rollingUpdateProblems(owner: BudgetOwner, strategy: UpdateStrategyType, groveApi: GroveApiLevel): ValidationProblem[] {
   const ru = owner.rollingUpdate;
   if (ru === undefined) return [];
   const field = 'rollingUpdate';
@@ -85,7 +85,7 @@ export function rollingUpdateProblems(owner: BudgetOwner, strategy: UpdateStrate
 }
 
 /** Synth-time problem of the strategy itself (Coherent exists at the next API level only). */
-export function strategyProblems(path: string, asked: UpdateStrategyType | undefined, groveApi: GroveApi): ValidationProblem[] {
+export function strategyProblems(path: string, asked: UpdateStrategyType | undefined, groveApi: GroveApiLevel): ValidationProblem[] {
   if (asked === UpdateStrategyType.COHERENT && groveApi === 'pinned') {
     return [{ constructPath: path, field: 'updateStrategy', value: asked, message: 'the pinned Grove API has no Coherent strategy (RollingRecreate or OnDelete)',
       fix: "use UpdateStrategyType.ROLLING_RECREATE, or target the next API with GroveOperatorConfig.set(app, { groveApi: 'next' })" }];

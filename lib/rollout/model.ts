@@ -2,13 +2,14 @@
  * Reads a PodCliqueSet (a plain object, as synthesized or applied) into the components Grove's update code works
  * with, after the defaulting of the chosen API level. Pure.
  */
+import type { GroveApiLevel } from '../schema/api-level';
 import { defaultPodCliqueSet } from '../admission';
 import { defaultMaxUnavailable } from '../admission/next';
 import { semanticEqual } from '../admission/json';
 import { podGpuRequest } from '../catalog';
 import { gangShard, KAI_NODE_POOL_LABEL_KEY, readPodSpec, SimPod } from '../cluster';
 import { CliqueInfo, Json, readPcs, record, str } from '../cli/pcs-model';
-import { GroveApi, RolloutComponent, UpdateStrategyName } from './types';
+import { RolloutComponent, UpdateStrategyName } from './types';
 
 /** A PodCliqueSet as a rollout sees it. */
 export interface RolloutModel {
@@ -27,7 +28,7 @@ export interface RolloutModel {
 }
 
 /** The object after the defaulting of `groveApi` (a new object). */
-export function defaultedAt(object: unknown, groveApi: GroveApi): Json {
+export function defaultedAt(object: unknown, groveApi: GroveApiLevel): Json {
   return record(defaultPodCliqueSet(object, groveApi));
 }
 
@@ -37,7 +38,7 @@ export function defaultedAt(object: unknown, groveApi: GroveApi): Json {
  * pod-template hash covers); without `previous` every component is in scope. `kaiNodePoolLabelKey` is the cluster's
  * KAI node-pool label key (default `kai.scheduler/node-pool`).
  */
-export function rolloutModel(object: unknown, groveApi: GroveApi, previous?: unknown, kaiNodePoolLabelKey: string = KAI_NODE_POOL_LABEL_KEY): RolloutModel {
+export function rolloutModel(object: unknown, groveApi: GroveApiLevel, previous?: unknown, kaiNodePoolLabelKey: string = KAI_NODE_POOL_LABEL_KEY): RolloutModel {
   const defaulted = defaultedAt(object, groveApi);
   const pcs = readPcs(defaulted);
   const prev = previous === undefined ? undefined : readPcs(defaultedAt(previous, groveApi));

@@ -3,6 +3,7 @@
  * strategy in force (GREP-393's step plan for Coherent, the controllers' loops for RollingRecreate, nothing for
  * OnDelete), with capacity per step, and what would refuse or stall the update. Pure.
  */
+import type { GroveApiLevel } from '../schema/api-level';
 import { admit, DEFAULT_OPERATOR_CONFIG, formatAdmissionError, OperatorConfig } from '../admission';
 import { ClusterModel, kaiLabelKey } from '../cluster';
 import { annotateSteps, serving, servingUnit, unitsOf, VersionPods } from './capacity';
@@ -10,7 +11,7 @@ import { ClusterCapacity, fitsFreeCapacity, PodGroup } from './cluster-fit';
 import { coherentStepPlan, CoherentStepPlan, RawStep } from './coherent';
 import { appliedOver, defaultedAt, RolloutModel, rolloutModel } from './model';
 import { rollingRecreateSteps } from './rolling-recreate';
-import { GroveApi, PodCliqueSetRollout, RolloutReport, Stall, UpdateStrategyName } from './types';
+import { PodCliqueSetRollout, RolloutReport, Stall, UpdateStrategyName } from './types';
 
 /** Options of `planRollout`. */
 export interface RolloutOptions {
@@ -18,7 +19,7 @@ export interface RolloutOptions {
    * The Grove API level of the cluster.
    * @default 'pinned'
    */
-  readonly groveApi?: GroveApi;
+  readonly groveApi?: GroveApiLevel;
   /**
    * The operator configuration UPDATE admission runs with.
    * @default - the stock Helm install
@@ -80,7 +81,7 @@ export function planRollout(oldObjects: readonly unknown[], newObjects: readonly
   return { groveApi, ok: out.every(p => p.stalls.length === 0), podCliqueSets: out };
 }
 
-function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined, groveApi: GroveApi): PodCliqueSetRollout {
+function planOne(model: RolloutModel, oldModel: RolloutModel, refused: readonly Stall[], cluster: ClusterCapacity | undefined, groveApi: GroveApiLevel): PodCliqueSetRollout {
   const strategy = (['Coherent', 'RollingRecreate', 'OnDelete'].includes(model.strategy) ? model.strategy : 'RollingRecreate') as UpdateStrategyName;
   const stalls: Stall[] = [...refused];
   const notes: string[] = [];

@@ -1,9 +1,7 @@
 /**
  * Types of a rollout plan: what Grove does, step by step, when the pod templates of a PodCliqueSet change.
  */
-
-/** The Grove API level a plan (or a synthesized object) targets. */
-export type GroveApi = 'pinned' | 'next';
+import type { GroveApiLevel } from '../schema/api-level';
 
 /** Grove's update strategies (`Coherent` exists only at the `next` API level). */
 export type UpdateStrategyName = 'Coherent' | 'RollingRecreate' | 'OnDelete';
@@ -152,7 +150,7 @@ export interface PodCliqueSetRollout {
 
 /** The plans of every PodCliqueSet whose pods an update replaces. */
 export interface RolloutReport {
-  readonly groveApi: GroveApi;
+  readonly groveApi: GroveApiLevel;
   /** False when some update is refused or would stall. */
   readonly ok: boolean;
   readonly podCliqueSets: readonly PodCliqueSetRollout[];
