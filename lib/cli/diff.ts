@@ -9,6 +9,7 @@
  * Added and removed objects are listed too. Comparisons are made after Grove's defaulting, so spelling out a
  * default is no change.
  */
+import type { GroveApiLevel } from '../schema/api-level';
 import { AdmissionError, OperatorConfig, admit, defaultPodCliqueSet } from '../admission';
 import { HELP_OPTION, groveApiOf, ParsedArgs, UsageError } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
@@ -45,7 +46,7 @@ export interface DiffOptions {
    * The Grove API level UPDATE admission runs at.
    * @default 'pinned'
    */
-  readonly groveApi?: 'pinned' | 'next';
+  readonly groveApi?: GroveApiLevel;
 }
 
 /** One changed leaf value. */
@@ -170,9 +171,9 @@ const IMMUTABLE: readonly RegExp[] = [
 const RESTARTS = /^spec\.template\.cliques\[(\d+)\]\.(labels|annotations|spec\.podSpec)(\.|\[|$)/;
 const RESCALES = /^(spec\.replicas|spec\.template\.cliques\[\d+\]\.spec\.(replicas|autoScalingConfig)|spec\.template\.podCliqueScalingGroups\[\d+\]\.(replicas|scaleConfig))(\.|\[|$)/;
 
-function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: OperatorConfig, clusterObjects: readonly unknown[], groveApi: 'pinned' | 'next'): DiffFinding[] {
-  const oldDefaulted = defaultPodCliqueSet(prev.object) as Json;
-  const newDefaulted = defaultPodCliqueSet(next.object) as Json;
+function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: OperatorConfig, clusterObjects: readonly unknown[], groveApi: GroveApiLevel): DiffFinding[] {
+  const oldDefaulted = defaultPodCliqueSet(prev.object, groveApi) as Json;
+  const newDefaulted = defaultPodCliqueSet(next.object, groveApi) as Json;
   const leaves = leafDiffs(oldDefaulted, newDefaulted, '');
   if (leaves.length === 0) return [];
 
@@ -186,7 +187,7 @@ function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: Operat
       'Grove cannot change this in place: revert it, or delete the PodCliqueSet and create it again (all its pods stop)', 'admission', where.path));
   }
   const refused = !response.allowed;
-  const strategy = str(record(record(newDefaulted.spec).updateStrategy).type) || (groveApi === 'next' ? 'Coherent' : 'RollingRecreate');
+  const strategy = str(record(record(newDefaulted.spec).updateStrategy).type) || 'RollingRecreate';
   const cliqueNames = list(record(record(newDefaulted.spec).template).cliques).map(c => str(record(c).name));
 
   const restartByClique = new Map<number, Leaf[]>();
@@ -226,6 +227,9 @@ function diffPodCliqueSet(prev: SourceObject, next: SourceObject, config: Operat
 }
 
 function strategyText(strategy: string): string {
+  if (strategy === 'Coherent') {
+    return 'update strategy Coherent: Grove rolls every component of a replica together, in steps that keep a minimum serving unit gang-scheduled (cdk8s-grove rollout shows the steps)';
+  }
   return strategy === 'OnDelete'
     ? 'update strategy OnDelete: Grove only records the new template; running pods keep the old one until you delete them'
     : 'update strategy RollingRecreate: Grove recreates them one PodCliqueSet replica at a time, one ready pod (or one scaling-group replica) at a time';

@@ -122,6 +122,17 @@ describe('accepted: exit 0', () => {
     expect(r.stdout).toMatch(/^diff: the update is accepted and changes pod templates: 0 refused, 2 restart, 0 rescale, 1 update;/m);
   });
 
+  test('at --grove-api next, a set without updateStrategy is defaulted to Coherent (GREP-393) and said so', () => {
+    const r = cli(['diff', OLD, `${DIR}/restart.yaml`, '--grove-api', 'next']);
+    expect(r.status).toBe(0);
+    const restarts = changeLines(r.stdout).filter(l => l.endsWith('[restart]'));
+    expect(restarts).toHaveLength(2);
+    for (const line of restarts) {
+      expect(line).toContain('; update strategy Coherent: Grove rolls every component of a replica together');
+      expect(line).not.toContain('RollingRecreate');
+    }
+  });
+
   test('under OnDelete, the new template waits until pods are deleted', () => {
     const r = cli(['diff', OLD, `${DIR}/restart-ondelete.yaml`]);
     expect(r.status).toBe(0);
