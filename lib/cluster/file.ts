@@ -16,50 +16,58 @@
  * ```
  */
 import { GroveValidationError } from '../errors';
-import { z } from 'zod';
 import { findNodeSku, nodeSkus, parseQuantity } from '../catalog';
 import { AGENT_POOL_LABEL, ClusterModel, CPU, EPHEMERAL_STORAGE, gpuPool, INSTANCE_TYPE_LABEL, KAI_NODE_POOL_LABEL_KEY, MEMORY, PODS, PoolModel, Taint, ZONE_LABEL } from './model';
 
-const quantity = z.union([z.number().nonnegative(), z.string().regex(/^[0-9.]+(?:[eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as 8, "500m" or "12Gi"')]);
-const taint = z.union([
-  z.string().regex(/^[^=:]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, 'key=value:Effect'),
-  z.object({ key: z.string().min(1), value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) }).strict(),
-]);
+/** The zod schema of the cluster file, built on first use: zod is loaded only by programs that read a cluster file. */
+function buildClusterFileSchema() {
+  const { z } = require('zod') as typeof import('zod');
+  const quantity = z.union([z.number().nonnegative(), z.string().regex(/^[0-9.]+(?:[eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as 8, "500m" or "12Gi"')]);
+  const taint = z.union([
+    z.string().regex(/^[^=:]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, 'key=value:Effect'),
+    z.object({ key: z.string().min(1), value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) }).strict(),
+  ]);
 
-const pool = z.object({
-  name: z.string().min(1).describe('Pool name (the AKS agent pool name)'),
-  sku: z.string().min(1).optional().describe('VM size; a catalog GPU SKU gives the labels, taint and allocatable of a GpuNodePool'),
-  nodes: z.number().int().min(0).describe('Nodes to place on (the autoscaler maximum)'),
-  minNodes: z.number().int().min(0).optional(),
-  kaiNodePool: z.string().min(1).optional().describe('Value of the kai.scheduler/node-pool label'),
-  zone: z.string().min(1).optional(),
-  maxPods: z.number().int().min(1).optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-  taints: z.array(taint).optional().describe('Taints; replaces the GPU taint of a catalog GPU SKU'),
-  allocatable: z.record(z.string(), quantity).optional().describe('Allocatable per node; overrides the SKU figures'),
-  extendedResources: z.record(z.string(), z.number().int().min(0)).optional().describe('More extended resources per node, e.g. rdma/ib'),
-  nvlinkNodes: z.number().int().min(1).optional(),
-  infiniband: z.boolean().optional(),
-}).strict();
+  const pool = z.object({
+    name: z.string().min(1).describe('Pool name (the AKS agent pool name)'),
+    sku: z.string().min(1).optional().describe('VM size; a catalog GPU SKU gives the labels, taint and allocatable of a GpuNodePool'),
+    nodes: z.number().int().min(0).describe('Nodes to place on (the autoscaler maximum)'),
+    minNodes: z.number().int().min(0).optional(),
+    kaiNodePool: z.string().min(1).optional().describe('Value of the kai.scheduler/node-pool label'),
+    zone: z.string().min(1).optional(),
+    maxPods: z.number().int().min(1).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    taints: z.array(taint).optional().describe('Taints; replaces the GPU taint of a catalog GPU SKU'),
+    allocatable: z.record(z.string(), quantity).optional().describe('Allocatable per node; overrides the SKU figures'),
+    extendedResources: z.record(z.string(), z.number().int().min(0)).optional().describe('More extended resources per node, e.g. rdma/ib'),
+    nvlinkNodes: z.number().int().min(1).optional(),
+    infiniband: z.boolean().optional(),
+  }).strict();
 
-/** The zod schema of the cluster file. */
-const CLUSTER_FILE_SCHEMA = z.object({
-  pools: z.array(pool).min(1),
-  kai: z.object({ nodePoolLabelKey: z.string().min(1).optional(), shards: z.array(z.string()).optional() }).strict().optional(),
-  devicePlugins: z.array(z.string()).optional().describe('Extended resources the device plugins advertise'),
-  crds: z.array(z.string()).optional().describe('Installed CRDs, as <plural>.<group> or <group>/<Kind>'),
-  secrets: z.array(z.union([z.string(), z.object({ name: z.string().min(1), keys: z.array(z.string()).optional() }).strict()])).optional()
-    .describe('Existing Secrets as <namespace>/<name>, or { name, keys }'),
-  claims: z.array(z.union([z.string(), z.object({
-    name: z.string().min(1), accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])).optional(), storageClassName: z.string().optional(),
-  }).strict()])).optional().describe('Existing PersistentVolumeClaims as <namespace>/<name>, or { name, accessModes, storageClassName }'),
-  queues: z.array(z.string()).optional().describe('Existing KAI queues'),
-}).strict();
+  return z.object({
+    pools: z.array(pool).min(1),
+    kai: z.object({ nodePoolLabelKey: z.string().min(1).optional(), shards: z.array(z.string()).optional() }).strict().optional(),
+    devicePlugins: z.array(z.string()).optional().describe('Extended resources the device plugins advertise'),
+    crds: z.array(z.string()).optional().describe('Installed CRDs, as <plural>.<group> or <group>/<Kind>'),
+    secrets: z.array(z.union([z.string(), z.object({ name: z.string().min(1), keys: z.array(z.string()).optional() }).strict()])).optional()
+      .describe('Existing Secrets as <namespace>/<name>, or { name, keys }'),
+    claims: z.array(z.union([z.string(), z.object({
+      name: z.string().min(1), accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])).optional(), storageClassName: z.string().optional(),
+    }).strict()])).optional().describe('Existing PersistentVolumeClaims as <namespace>/<name>, or { name, accessModes, storageClassName }'),
+    queues: z.array(z.string()).optional().describe('Existing KAI queues'),
+  }).strict();
+}
+
+let clusterFileSchemaMemo: ReturnType<typeof buildClusterFileSchema> | undefined;
+function clusterFileSchema(): ReturnType<typeof buildClusterFileSchema> {
+  return (clusterFileSchemaMemo ??= buildClusterFileSchema());
+}
 
 
 /** The JSON Schema of the cluster file (for editors). */
 export function clusterFileJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(CLUSTER_FILE_SCHEMA) as Record<string, unknown>;
+  const { z } = require('zod') as typeof import('zod');
+  return z.toJSONSchema(clusterFileSchema()) as Record<string, unknown>;
 }
 
 /** The file's problems (`field: message` each) as the one error type, located at `cluster file`. */
@@ -76,7 +84,7 @@ function clusterFileError(problems: readonly string[]): GroveValidationError {
  * @throws GroveValidationError listing every problem (construct path `cluster file`, the field, the message)
  */
 export function clusterModelFromFile(data: unknown): ClusterModel {
-  const result = CLUSTER_FILE_SCHEMA.safeParse(data);
+  const result = clusterFileSchema().safeParse(data);
   if (!result.success) {
     throw clusterFileError(result.error.issues.map(i => `${i.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '<root>'}: ${i.message}`));
   }
