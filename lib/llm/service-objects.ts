@@ -4,10 +4,17 @@
  * ports come from the Dynamo contract (`contract/contract.ts`).
  */
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ComponentLabelOptions, DYNAMO_WORKER_METADATA_CRD, DynamoLabel, METRICS_PORTS, componentServiceLabels, componentServiceSelector } from './contract';
 import * as engines from './engines';
+
+/**
+ * A core Kubernetes object as a plain `ApiObject` (the JSON below is already in API form): cheaper to load and to
+ * synthesize than the generated `Kube*` classes, which would add their 1 MB module to every app's start-up.
+ */
+function kubeObject(scope: Construct, id: string, apiVersion: string, kind: string, body: Record<string, unknown>): ApiObject {
+  return new ApiObject(scope, id, { apiVersion, kind, ...body });
+}
 
 /** What every object of one service shares. */
 export interface ServiceObjectContext {
@@ -26,14 +33,14 @@ export interface ServiceObjectContext {
 /** The ServiceAccount every pod runs as, plus the Role and RoleBinding Kubernetes discovery needs. */
 export function renderServiceAccount(c: ServiceObjectContext): ApiObject {
   const metadata = (name: string) => ({ name, namespace: c.namespace, labels: { ...c.labels } });
-  const sa = new k8s.KubeServiceAccount(c.scope, 'ServiceAccount', {
+  const sa = kubeObject(c.scope, 'ServiceAccount', 'v1', 'ServiceAccount', {
     metadata: metadata(c.name),
     automountServiceAccountToken: c.kubernetesDiscovery,
   });
   if (c.kubernetesDiscovery) {
     // lib/runtime/src/discovery/kube/daemon.rs watches EndpointSlices and Pods and DynamoWorkerMetadata objects;
     // each worker creates and updates its own DynamoWorkerMetadata (lib/runtime/src/discovery/kube/crd.rs).
-    const role = new k8s.KubeRole(c.scope, 'DiscoveryRole', {
+    const role = kubeObject(c.scope, 'DiscoveryRole', 'rbac.authorization.k8s.io/v1', 'Role', {
       metadata: metadata(`${c.name}-discovery`),
       rules: [
         { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
@@ -41,7 +48,7 @@ export function renderServiceAccount(c: ServiceObjectContext): ApiObject {
         { apiGroups: [DYNAMO_WORKER_METADATA_CRD.group], resources: [DYNAMO_WORKER_METADATA_CRD.plural], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
       ],
     });
-    new k8s.KubeRoleBinding(c.scope, 'DiscoveryRoleBinding', {
+    kubeObject(c.scope, 'DiscoveryRoleBinding', 'rbac.authorization.k8s.io/v1', 'RoleBinding', {
       metadata: metadata(`${c.name}-discovery`),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: c.effectiveNamespace }],
@@ -59,11 +66,11 @@ export function renderComponentService(c: ServiceObjectContext, role: engines.Se
   const o: ComponentLabelOptions = {
     dynamoNamespace: c.dynamoNamespace, component, componentType: engines.COMPONENT_TYPE_FOR_ROLE[role], kubernetesDiscovery: c.kubernetesDiscovery,
   };
-  return new k8s.KubeService(c.scope, `${component}-service`, {
+  return kubeObject(c.scope, `${component}-service`, 'v1', 'Service', {
     metadata: { name: `${c.name}-${component}`, namespace: c.namespace, labels: { ...c.labels, ...componentServiceLabels(o) } },
     spec: {
       selector: componentServiceSelector(o),
-      ports: [{ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name), protocol: 'TCP' }],
+      ports: [{ name: port.name, port: port.port, targetPort: port.name, protocol: 'TCP' }],
     },
   });
 }
@@ -74,12 +81,12 @@ export function renderComponentService(c: ServiceObjectContext, role: engines.Se
  */
 export function renderNetworkPolicies(c: ServiceObjectContext, monitoringNamespace: string | undefined): void {
   const sameService = [{ podSelector: { matchLabels: { [DynamoLabel.NAMESPACE]: c.dynamoNamespace } } }];
-  const tcp = (port: number) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
+  const tcp = (port: number) => ({ port: port, protocol: 'TCP' });
   const scrape = monitoringNamespace === undefined ? [] : [{
     from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoringNamespace } } }],
     ports: METRICS_PORTS.worker.map(tcp),
   }];
-  new k8s.KubeNetworkPolicy(c.scope, 'WorkersNetworkPolicy', {
+  kubeObject(c.scope, 'WorkersNetworkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy', {
     metadata: { name: `${c.name}-workers`, namespace: c.namespace, labels: { ...c.labels } },
     spec: {
       podSelector: {
@@ -90,7 +97,7 @@ export function renderNetworkPolicies(c: ServiceObjectContext, monitoringNamespa
       ingress: [{ from: sameService }, ...scrape],
     },
   });
-  new k8s.KubeNetworkPolicy(c.scope, 'FrontendNetworkPolicy', {
+  kubeObject(c.scope, 'FrontendNetworkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy', {
     metadata: { name: `${c.name}-frontend`, namespace: c.namespace, labels: { ...c.labels } },
     spec: {
       podSelector: { matchLabels: { [DynamoLabel.NAMESPACE]: c.dynamoNamespace, [DynamoLabel.COMPONENT_TYPE]: 'frontend' } },
@@ -105,12 +112,12 @@ export function renderNetworkPolicies(c: ServiceObjectContext, monitoringNamespa
 
 /** The model-cache claim a service emits (`ModelCache.newPersistentVolumeClaim`): ReadWriteMany, labelled. */
 export function renderModelCacheClaim(c: ServiceObjectContext, claim: { readonly claimName: string; readonly storageClassName: string; readonly size: string }): ApiObject {
-  return new k8s.KubePersistentVolumeClaim(c.scope, 'ModelCacheClaim', {
+  return kubeObject(c.scope, 'ModelCacheClaim', 'v1', 'PersistentVolumeClaim', {
     metadata: { name: claim.claimName, namespace: c.namespace, labels: { ...c.labels } },
     spec: {
       accessModes: ['ReadWriteMany'],
       storageClassName: claim.storageClassName,
-      resources: { requests: { storage: k8s.Quantity.fromString(claim.size) } },
+      resources: { requests: { storage: claim.size } },
     },
   });
 }
