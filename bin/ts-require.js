@@ -5,12 +5,12 @@
  *   node -r ./bin/ts-require.js apps/main.ts
  *
  * Each file is transpiled with swc once and the JavaScript kept under node_modules/.cache/, keyed by the file's
- * content, swc's version and the options; later runs read it back, so the 1 MB of generated imports/ is not
+ * path, size, inode and modification time, swc's version and the options (a stat, not a read and a hash of every source
+ * file: this runs on every start); later runs read it back, so the 1 MB of generated imports/ is not
  * transpiled again on every synth (swc itself is loaded only when a file changed). Only this repository's own
  * files go through the hook (not those of node_modules). Type errors are `npm run typecheck`'s business.
  */
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -48,20 +48,33 @@ function ownSource(filename) {
   return !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split(path.sep).includes('node_modules');
 }
 
-function transpile(source, filename) {
+/** A short stable hash of a string (32-bit FNV-1a, hex): loading crypto for it would cost more than it hashes. */
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The cache file of a source file: its path, size, inode and mtime, under a folder named by swc's version and the options. */
+function cacheFile(relative, stat, options) {
+  const folder = `swc-${cacheSalt().trim()}-${fnv1a(JSON.stringify(options))}`;
+  return path.join(cacheDir, folder, `${relative.split(path.sep).join('__')}-${stat.size}-${stat.ino}-${Math.round(stat.mtimeMs * 1000)}.js`);
+}
+
+function transpile(filename) {
   const relative = path.relative(root, filename);
   const options = optionsFor(relative);
-  const key = crypto.createHash('sha256').update(cacheSalt()).update(JSON.stringify(options)).update(relative).update('\n').update(source).digest('hex');
-  const cached = path.join(cacheDir, `${key}.js`);
+  const cached = cacheFile(relative, fs.statSync(filename), options);
   try {
     return fs.readFileSync(cached, 'utf8');
   } catch {
     // not cached yet
   }
+  const source = fs.readFileSync(filename, 'utf8');
   swc ??= require('@swc/core');
   const { code } = swc.transformSync(source, { ...options, filename });
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
     const temporary = `${cached}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, code);
     fs.renameSync(temporary, cached);
@@ -77,5 +90,5 @@ require.extensions['.ts'] = (module, filename) => {
     if (fallback) return fallback(module, filename);
     throw new Error(`cannot load TypeScript outside this repository: ${filename}`);
   }
-  module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
+  module._compile(transpile(filename), filename);
 };
