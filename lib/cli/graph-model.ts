@@ -2,9 +2,11 @@
  * The picture model of a PodCliqueSet for `graph`: cliques with their startup rank, scaling groups, gangs and startup
  * edges, plus the text snippets every output format shares.
  */
+import { defaultPodCliqueSet } from '../admission';
 import { podGpuRequest } from '../catalog';
+import { GroveApiLevel } from '../schema';
 import { plural } from './output';
-import { Json, StartupEdge, readPcs, startupCycles, startupEdges, startupRanks } from './pcs-model';
+import { Json, StartupEdge, readPcs, record, str, startupCycles, startupEdges, startupRanks } from './pcs-model';
 
 /** One clique in the picture. */
 export interface GraphClique {
@@ -62,16 +64,20 @@ export interface GraphModel {
   readonly cycles: readonly (readonly string[])[];
 }
 
-/** The picture model of a PodCliqueSet object. */
-export function graphModel(obj: Json): GraphModel {
+/**
+ * The picture model of a PodCliqueSet object, at the Grove API level the cluster runs: an unset update strategy is
+ * shown as that level's default (the defaulting webhook's), e.g. `Coherent` at `next`.
+ */
+export function graphModel(obj: Json, groveApi: GroveApiLevel = 'pinned'): GraphModel {
   const pcs = readPcs(obj);
+  const defaulted = str(record(record(record(defaultPodCliqueSet(obj, groveApi)).spec).updateStrategy).type);
   const ranks = startupRanks(pcs);
   const name = pcs.name || '<unnamed>';
   return {
     name,
     replicas: pcs.replicas,
     startupType: pcs.startupType,
-    updateStrategy: pcs.updateStrategy,
+    updateStrategy: str(record(record(obj.spec).updateStrategy).type) || defaulted || pcs.updateStrategy,
     baseGang: `${name}-0`,
     cliques: pcs.cliques.map(c => ({
       name: c.name,

@@ -2,7 +2,7 @@
  * `cdk8s-grove graph`: the structure of a PodCliqueSet as a picture — roles, scaling groups, gangs, startup order,
  * replicas and GPUs per pod — as Mermaid (renders on GitHub), SVG (self-contained), text or JSON.
  */
-import { HELP_OPTION, ParsedArgs, UsageError } from './args';
+import { HELP_OPTION, ParsedArgs, UsageError, groveApiOf } from './args';
 import { CommandSpec, EXIT_OK, EXIT_PROBLEMS, formatOption } from './command';
 import {
   GraphClique, GraphModel, baseReplicasText, cycleEdges, floorText, graphModel, groupText, podsText, scaledText, titleText,
@@ -119,7 +119,7 @@ Exit status: 0 drawn, 1 no PodCliqueSet in the input (or a YAML error), 2 bad us
         : `cdk8s-grove graph: no PodCliqueSet named ${wanted} in the input; found: ${all.map(o => readPcs(o.object).name).join(', ') || 'none'}\n`);
       return EXIT_PROBLEMS;
     }
-    const models = chosen.map(src => ({ model: graphModel(src.object), src }));
+    const models = chosen.map(src => ({ model: graphModel(src.object, groveApiOf(args)), src }));
     const format = args.values.get('format') ?? 'text';
     const text = format === 'mermaid' ? graphMermaid(models.map(m => m.model))
       : format === 'svg' ? graphSvg(models.map(m => m.model))

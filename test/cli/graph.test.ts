@@ -163,6 +163,18 @@ describe('the command', () => {
     ]);
   });
 
+  test('--grove-api next shows the unset update strategy as that level\'s default (Coherent), pinned as RollingRecreate', () => {
+    const next = cli(['graph', LLM, '--grove-api', 'next']);
+    expect(next.status).toBe(0);
+    expect(next.lines[0]).toBe(`PodCliqueSet llm70b: 1 replica, startup Explicit, update Coherent (${LLM}:24)`);
+    const object = pcsObjects(LLM)[0].object;
+    expect(graphModel(object, 'next').updateStrategy).toBe('Coherent');
+    expect(graphModel(object, 'pinned').updateStrategy).toBe('RollingRecreate');
+    // an explicit strategy is shown as written at every level
+    const explicit = { ...object, spec: { ...(object.spec as object), updateStrategy: { type: 'RollingRecreate' } } };
+    expect(graphModel(explicit, 'next').updateStrategy).toBe('RollingRecreate');
+  });
+
   test('--format json and --name', () => {
     const r = cli(['graph', LLM, CYCLE, '--name', 'cyclic', '--format', 'json']);
     expect(r.status).toBe(0);
