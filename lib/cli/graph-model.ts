@@ -77,7 +77,7 @@ export function graphModel(obj: Json, groveApi: GroveApiLevel = 'pinned'): Graph
     name,
     replicas: pcs.replicas,
     startupType: pcs.startupType,
-    updateStrategy: str(record(record(obj.spec).updateStrategy).type) || defaulted || pcs.updateStrategy,
+    updateStrategy: defaulted || pcs.updateStrategy,
     baseGang: `${name}-0`,
     cliques: pcs.cliques.map(c => ({
       name: c.name,

@@ -81,7 +81,7 @@ export function renderComponentService(c: ServiceObjectContext, role: engines.Se
  */
 export function renderNetworkPolicies(c: ServiceObjectContext, monitoringNamespace: string | undefined): void {
   const sameService = [{ podSelector: { matchLabels: { [DynamoLabel.NAMESPACE]: c.dynamoNamespace } } }];
-  const tcp = (port: number) => ({ port: port, protocol: 'TCP' });
+  const tcp = (port: number) => ({ port, protocol: 'TCP' });
   const scrape = monitoringNamespace === undefined ? [] : [{
     from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoringNamespace } } }],
     ports: METRICS_PORTS.worker.map(tcp),
