@@ -13,6 +13,7 @@ import { ITopologyBinding, renderTopologyConstraint, TopologyConstraint } from '
 import { admit } from '../admission';
 import { GroveValidationError, ValidationProblem } from '../errors';
 import { admissionProblems } from '../private/admission-problems';
+import { fastApiObjectJson } from '../private/api-object-json';
 import { dnsLabelProblems } from '../private/names';
 import { RenderMemo } from '../private/render-memo';
 import { CheckPass, integerProblems, registerCheckable } from '../private/validation';
@@ -299,7 +300,13 @@ export class PodCliqueSet extends Construct {
 class PodCliqueSetObject extends grove.PodCliqueSet {
   constructor(scope: Construct, id: string, props: grove.PodCliqueSetProps, private readonly memo: RenderMemo<ValidationProblem>, finish: (json: any) => any) {
     super(scope, id, props);
-    memo.attach(this, () => finish(super.toJson()));
+    memo.attach(this, () => finish(this.generatedJson()));
+  }
+
+  /** What the generated class renders (`{ ...GVK, ...toJson_PodCliqueSetProps(ApiObject.toJson()) }`), in one walk when it can. */
+  private generatedJson(): any {
+    const resolved = fastApiObjectJson(this);
+    return resolved === undefined ? super.toJson() : { ...grove.PodCliqueSet.GVK, ...grove.toJson_PodCliqueSetProps(resolved as any) };
   }
 
   public override toJson(): any {

@@ -7,13 +7,15 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComponentLabelOptions, DYNAMO_WORKER_METADATA_CRD, DynamoLabel, METRICS_PORTS, componentServiceLabels, componentServiceSelector } from './contract';
 import * as engines from './engines';
+import { PlainApiObject } from '../private/api-object-json';
 
 /**
  * A core Kubernetes object as a plain `ApiObject` (the JSON below is already in API form): cheaper to load and to
- * synthesize than the generated `Kube*` classes, which would add their 1 MB module to every app's start-up.
+ * synthesize than the generated `Kube*` classes, which would add their 1 MB module to every app's start-up, and
+ * rendered in one walk (`PlainApiObject`).
  */
 function kubeObject(scope: Construct, id: string, apiVersion: string, kind: string, body: Record<string, unknown>): ApiObject {
-  return new ApiObject(scope, id, { apiVersion, kind, ...body });
+  return new PlainApiObject(scope, id, { apiVersion, kind, ...body });
 }
 
 /** What every object of one service shares. */

@@ -1,4 +1,5 @@
-import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
+import { renderedByDefault } from './api-object-json';
 import { Synthesis, synthesisOf } from './validation';
 
 /**
@@ -138,11 +139,7 @@ export class RenderMemo<P extends object> {
 
   /** The app uses only cdk8s' built-in resolvers and the object has no JSON patch. */
   private reusable(): boolean {
-    const resolvers = App.of(this.apiObject!).resolvers;
-    const patches = (this.apiObject as unknown as { patches?: unknown }).patches;
-    return resolvers.length === 3
-      && resolvers[0] instanceof LazyResolver && resolvers[1] instanceof ImplicitTokenResolver && resolvers[2] instanceof NumberStringUnionResolver
-      && Array.isArray(patches) && patches.length === 0;
+    return renderedByDefault(this.apiObject!);
   }
 }
 
