@@ -7,8 +7,9 @@
  * Each file is transpiled with swc once and the JavaScript kept under node_modules/.cache/, keyed by the file's
  * path, size, inode and modification time, swc's version and the options (a stat, not a read and a hash of every source
  * file: this runs on every start); later runs read it back, so the 1 MB of generated imports/ is not
- * transpiled again on every synth (swc itself is loaded only when a file changed). Only this repository's own
- * files go through the hook (not those of node_modules). Type errors are `npm run typecheck`'s business.
+ * transpiled again on every synth (swc itself is loaded only when a file changed); V8's compiled code is kept beside
+ * it (see `compile`). Only this repository's own files go through the hook (not those of node_modules). Type errors
+ * are `npm run typecheck`'s business.
  */
 'use strict';
 const fs = require('fs');
@@ -66,7 +67,7 @@ function transpile(filename) {
   const options = optionsFor(relative);
   const cached = cacheFile(relative, fs.statSync(filename), options);
   try {
-    return fs.readFileSync(cached, 'utf8');
+    return { code: fs.readFileSync(cached, 'utf8'), cached };
   } catch {
     // not cached yet
   }
@@ -81,8 +82,53 @@ function transpile(filename) {
   } catch {
     // a read-only tree still runs, just without the cache
   }
-  return code;
+  return { code, cached };
 }
+
+const Module = require('module');
+const vm = require('vm');
+/** Scripts whose V8 code cache is to be written when the process exits (after their functions ran and were compiled). */
+const pendingCodeCaches = [];
+
+/**
+ * `module._compile(code)`, with V8's compiled code kept beside the transpiled file: compiling the JavaScript (above
+ * all the megabyte of generated imports/) and each function on its first call is a good part of a cold start. The
+ * code cache is made at exit, so it holds the functions the run compiled, not only the top level; V8 rejects (and
+ * the next exit replaces) a cache made for other source or another V8.
+ */
+function compile(module, filename, code, cached) {
+  const v8File = `${cached}.v8`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(v8File);
+  } catch {
+    // none yet
+  }
+  const script = new vm.Script(Module.wrap(code), { filename, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    pendingCodeCaches.push([script, v8File]);
+  }
+  const fn = script.runInThisContext({ displayErrors: true });
+  const require = id => module.require(id);
+  require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+  require.resolve.paths = request => Module._resolveLookupPaths(request, module);
+  require.main = process.mainModule;
+  require.cache = Module._cache;
+  require.extensions = Module._extensions;
+  return fn.call(module.exports, module.exports, require, module, filename, path.dirname(filename));
+}
+
+process.once('exit', () => {
+  for (const [script, file] of pendingCodeCaches) {
+    try {
+      const temporary = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, file);
+    } catch {
+      // no cache: the next run compiles again
+    }
+  }
+});
 
 const fallback = require.extensions['.ts'];
 require.extensions['.ts'] = (module, filename) => {
@@ -90,5 +136,10 @@ require.extensions['.ts'] = (module, filename) => {
     if (fallback) return fallback(module, filename);
     throw new Error(`cannot load TypeScript outside this repository: ${filename}`);
   }
-  module._compile(transpile(filename), filename);
+  const { code, cached } = transpile(filename);
+  if (process.sourceMapsEnabled) {
+    module._compile(code, filename); // node reads the inline source map only on its own path
+  } else {
+    compile(module, filename, code, cached);
+  }
 };

@@ -44,3 +44,42 @@ test('a file changed since its last run is transpiled again, and its old transpi
     fs.rmSync(file, { force: true });
   }
 }, 60_000);
+
+test('V8 code caches are kept beside the transpilations and a cache V8 rejects is replaced, output unchanged', () => {
+  const file = path.join(ROOT, 'test', 'bin', `.hook-cache-probe-${process.pid}.ts`);
+  const cacheDir = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-grove-ts');
+  const probeCaches = () => fs.readdirSync(cacheDir, { recursive: true }).map(String)
+    .filter(f => f.includes(`.hook-cache-probe-${process.pid}.ts`) && f.endsWith('.v8')).map(f => path.join(cacheDir, f));
+  try {
+    fs.writeFileSync(file, 'export function twice(n: number): number { return 2 * n; }\nprocess.stdout.write(String(twice(21)));\n');
+    expect(run([file])).toBe('42'); // transpiles, then writes the code cache at exit
+    const [cache] = probeCaches();
+    expect(cache).toBeDefined();
+    expect(fs.statSync(cache).size).toBeGreaterThan(0);
+    fs.writeFileSync(cache, 'not a code cache');
+    expect(run([file])).toBe('42'); // V8 rejects it: compiled from source, the cache written again
+    expect(fs.readFileSync(cache, 'utf8')).not.toBe('not a code cache');
+    expect(run([file])).toBe('42');
+  } finally {
+    fs.rmSync(file, { force: true });
+    for (const f of probeCaches()) fs.rmSync(f, { force: true });
+  }
+}, 60_000);
+
+test('a hooked file sees require.resolve and require.main, and its errors name the TypeScript file', () => {
+  const file = path.join(ROOT, 'test', 'bin', `.hook-require-probe-${process.pid}.ts`);
+  try {
+    fs.writeFileSync(file, [
+      "const yaml = require.resolve('yaml');",
+      'process.stdout.write(`${require.main === module} ${yaml.includes("node_modules")} ${typeof require.cache}`);',
+      "if (process.argv[2] === 'throw') throw new Error('probe');",
+    ].join('\n'));
+    expect(run([file])).toBe('true true object');
+    const r = spawnSync(process.execPath, ['-r', HOOK, file, 'throw'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${path.basename(file)}:`);
+    expect(r.stderr).toContain("Error: probe");
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}, 60_000);
