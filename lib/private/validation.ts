@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { throwIfProblems, ValidationProblem } from '../errors';
+import { prepareOncePerSynthesis } from './chart-rendering';
 
 const CHECKABLE = Symbol.for('cdk8s-grove.Checkable');
 
@@ -52,6 +53,7 @@ export function synthesisOf(construct: IConstruct): Synthesis | undefined {
  * so an app of C charts would be checked C + 1 times per synthesis. Within one synthesis nothing changes the
  * constructs (cdk8s' own premise: producers, resolvers and validations are pure), so the first check of the app
  * decides for the whole synthesis. Outside a synthesis (`chart.toJson()`, `Testing.synth()`) every validation checks.
+ * For the same reason cdk8s' own per-chart preparation runs once per synthesis (`prepareOncePerSynthesis`).
  */
 function watchSyntheses(root: IConstruct): void {
   for (const method of ['synth', 'synthYaml'] as const) {
@@ -67,9 +69,11 @@ function watchSyntheses(root: IConstruct): void {
           return original.apply(this, args);
         }
         syntheses.set(root, { checked: false });
+        const restore = prepareOncePerSynthesis(root);
         try {
           return original.apply(this, args);
         } finally {
+          restore();
           syntheses.delete(root);
         }
       },

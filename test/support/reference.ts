@@ -43,6 +43,7 @@ export function describeWithReference(name: string, fn: () => void): void {
   } else {
     // eslint-disable-next-line no-console
     console.warn(`[skipped] "${name}": reference data not found at ${REFERENCE_DIR} (set GROVE_REFERENCE_DIR)`);
-    describe.skip(name, fn);
+    // not `describe.skip(name, fn)`: jest still runs a skipped block's body, which reads the absent files
+    describe.skip(name, () => test('needs the reference data', () => undefined));
   }
 }
