@@ -13,7 +13,7 @@
  *   npm run bench -- --results FILE        write FILE instead of bench/results.json
  *   npm run bench -- --rounds 5            rounds per figure (default 3: 3 for 1000 services and lint, one less for
  *                                          3000 services, two less for 10,000 and 1000 services' layouts, twice as
- *                                          many for cold start; a full run takes most of an hour on a busy 2-core
+ *                                          many for cold start; a full run takes about 20 minutes on a quiet 2-core
  *                                          machine)
  *   npm run bench -- --profile [charts]    one 1000-service synth under `node --cpu-prof`, summarized (bench/.profile/)
  *   npm run bench -- --breakdown [charts]  wall time of the main phases of one 1000-service synth (instrumented)
