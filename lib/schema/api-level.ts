@@ -4,15 +4,24 @@
  * - `next`: the preview of the post-snapshot API (`reference/grove/crds/preview-pr649/`, GREP-393).
  */
 import { GeneratedCrd, GeneratedCrdVersion } from './crd-types';
-import { CRDS as NEXT } from './generated/crds-next';
-import { CRDS as PINNED } from './generated/crds-pinned';
 
 /** Which Grove API the schemas (and API-level-specific webhook rules) come from. */
 export type GroveApiLevel = 'pinned' | 'next';
 
 export const GROVE_API_LEVELS: readonly GroveApiLevel[] = ['pinned', 'next'];
 
-const BY_LEVEL: Record<GroveApiLevel, readonly GeneratedCrd[]> = { pinned: PINNED, next: NEXT };
+/**
+ * The generated modules of each level, loaded on first use: each is about 190 KB of schema an app that never names
+ * the other level should not load at start.
+ */
+const LOADERS: Record<GroveApiLevel, () => readonly GeneratedCrd[]> = {
+  pinned: () => (require('./generated/crds-pinned') as typeof import('./generated/crds-pinned')).CRDS,
+  next: () => (require('./generated/crds-next') as typeof import('./generated/crds-next')).CRDS,
+};
+
+function crdsOf(level: GroveApiLevel): readonly GeneratedCrd[] {
+  return Object.prototype.hasOwnProperty.call(LOADERS, level) ? LOADERS[level]() : [];
+}
 
 /** One served CRD version of an API level. */
 export interface GroveCrdVersion {
@@ -29,7 +38,7 @@ export function groveCrdVersion(level: GroveApiLevel, apiVersion: string, kind: 
     const slash = apiVersion.indexOf('/');
     const group = apiVersion.slice(0, slash);
     const name = apiVersion.slice(slash + 1);
-    const crd = (BY_LEVEL[level] ?? []).find(c => c.group === group && c.kind === kind);
+    const crd = crdsOf(level).find(c => c.group === group && c.kind === kind);
     const version = crd?.versions.find(v => v.name === name && v.served);
     cache.set(key, crd !== undefined && version !== undefined ? { crd, version } : undefined);
   }
@@ -38,5 +47,5 @@ export function groveCrdVersion(level: GroveApiLevel, apiVersion: string, kind: 
 
 /** Every generated CRD of an API level (for tests and `lint`). */
 export function groveCrds(level: GroveApiLevel): readonly GeneratedCrd[] {
-  return BY_LEVEL[level];
+  return crdsOf(level);
 }
