@@ -103,7 +103,7 @@ export class RenderMemo<P extends object> {
   /** True when a fresh rendering would equal the last one. */
   private upToDate(): boolean {
     const record = this.record;
-    if (record === undefined || !this.reusable() || sortKeys() !== record.sortKeys) {
+    if (record === undefined || !renderedByDefault(this.apiObject!) || sortKeys() !== record.sortKeys) {
       return false;
     }
     return sameAsSnapshot(this.apiObject!.metadata.toJson(), record.metadata) && sameAsSnapshot(this.produceSpec(), record.spec);
@@ -118,7 +118,7 @@ export class RenderMemo<P extends object> {
       this.record = undefined;
       return this.fresh!();
     }
-    const reusable = this.reusable();
+    const reusable = renderedByDefault(this.apiObject!);
     const metadata = reusable ? this.apiObject!.metadata.toJson() : undefined;
     this.produced = undefined;
     const json = this.fresh!();
@@ -135,11 +135,6 @@ export class RenderMemo<P extends object> {
         : { metadata: metadataSnapshot, spec: specSnapshot, sortKeys: sortKeys() };
     }
     return json;
-  }
-
-  /** The app uses only cdk8s' built-in resolvers and the object has no JSON patch. */
-  private reusable(): boolean {
-    return renderedByDefault(this.apiObject!);
   }
 }
 
