@@ -1,7 +1,7 @@
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 
 /**
- * `ApiObject.toJson()` in one walk instead of three, for the objects this library creates.
+ * `ApiObject.toJson()` in one walk instead of two, for the objects this library creates.
  *
  * Why: cdk8s renders an object as `sanitizeValue(resolve([], data, obj))` (cdk8s lib/api-object.ts, resolve.ts,
  * _util.ts): `resolve` copies the whole tree, creates a resolution context for every value and looks the app up
@@ -21,7 +21,7 @@ import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberString
  * Whenever cdk8s would do anything else, `undefined` is returned and the caller takes cdk8s' own path, which then
  * answers exactly as it always did: another resolver in the app, a JSON patch on the object, a value sanitizing
  * refuses (a class instance, an object without prototype), a `__proto__` key, or anything thrown on the way (cdk8s
- * wraps it with the object's path). test/private/api-object-json.test.ts compares both paths on generated values.
+ * wraps it with the object's path). test/property/api-object-json.test.ts compares both paths on generated values.
  */
 export function fastApiObjectJson(obj: ApiObject): Record<string, unknown> | undefined {
   if (!renderedByDefault(obj)) {
@@ -83,9 +83,8 @@ function render(value: unknown, sortKeys: boolean): unknown {
   if (v.constructor !== Object) {
     throw REFUSED; // resolve keeps it, sanitizeValue refuses it (or fails on a missing constructor)
   }
-  const entries = Object.entries(v);
   const rendered: [string, unknown][] = [];
-  for (const [k, x] of entries) {
+  for (const [k, x] of Object.entries(v)) {
     if (k === '__proto__') {
       throw REFUSED;
     }
@@ -96,7 +95,7 @@ function render(value: unknown, sortKeys: boolean): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [k, x] of rendered) {
-    if (x !== undefined && x !== null) {
+    if (x !== undefined) { // render() turns null into undefined
       out[k] = x;
     }
   }
